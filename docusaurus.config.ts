@@ -1,0 +1,150 @@
+// The documentation site. The site dir is the repo root so that docs can
+// import code from `examples/` (remark-code-import); everything the site owns
+// lives under `website/`. Nothing is fetched at build time or by the browser:
+// no web fonts, no analytics, and search is a local index built with the site.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config, Plugin } from '@docusaurus/types';
+import type * as Preset from '@docusaurus/preset-classic';
+import type { PluginOptions as SearchOptions } from '@easyops-cn/docusaurus-search-local';
+import codeImport from 'remark-code-import';
+import apiReference from './website/plugins/api-reference';
+import codeImportDeps from './website/plugins/code-import-deps';
+
+const rootDir = path.dirname(fileURLToPath(import.meta.url));
+
+// Two fixes to the bundler config Docusaurus generates:
+// - package.json says "type": "module", so the bundler would parse the
+//   generated `.docusaurus/registry.js` as strict ESM and leave its
+//   `require.resolveWeak()` calls untranslated; the build then dies with
+//   "require.resolveWeak is not a function". Parse generated files as auto.
+// - The persistent build cache (node_modules/.cache/rspack) is only keyed on
+//   this file; make package.json (its `browserslist` decides how CSS is
+//   compiled) and the lockfile invalidate it too.
+function bundlerFixes(): Plugin {
+  return {
+    name: 'lumenize-bundler-fixes',
+    configureWebpack: () => ({
+      module: { rules: [{ test: /[\\/]\.docusaurus[\\/].*\.js$/, type: 'javascript/auto' }] },
+      experiments: {
+        cache: {
+          buildDependencies: [path.join(rootDir, 'package.json'), path.join(rootDir, 'package-lock.json')],
+        },
+      },
+    }),
+  };
+}
+
+const config: Config = {
+  title: 'Lumenize',
+  tagline:
+    'Type-safe calls, alarms and proxied fetches for Cloudflare Durable Objects, with continuations that survive every boundary.',
+  favicon: 'img/logo.svg',
+  url: 'https://lumenize.dev',
+  baseUrl: '/',
+  trailingSlash: false,
+
+  future: { v4: true },
+
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  onDuplicateRoutes: 'throw',
+  markdown: {
+    hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
+  },
+
+  staticDirectories: ['website/static'],
+  i18n: { defaultLocale: 'en', locales: ['en'] },
+
+  presets: [
+    [
+      'classic',
+      {
+        docs: {
+          path: 'website/docs',
+          routeBasePath: '/docs',
+          sidebarPath: './website/sidebars.ts',
+          // Without rootDir, `file=<rootDir>/examples/…` imports resolve against
+          // the page's own folder and anything outside website/ is refused.
+          remarkPlugins: [[codeImport, { rootDir }]],
+        },
+        pages: {
+          path: 'website/src/pages',
+          remarkPlugins: [[codeImport, { rootDir }]],
+        },
+        blog: false,
+        theme: { customCss: './website/src/css/custom.css' },
+      } satisfies Preset.Options,
+    ],
+  ],
+
+  plugins: [
+    bundlerFixes,
+    // Pages depend on the files they import code from (cache, dev reload).
+    (context) => codeImportDeps(context, { rootDir, contentDirs: ['website/docs', 'website/src/pages'] }),
+    // TypeDoc from the TSDoc in lib/, written to website/docs/api/ (generated, gitignored).
+    (context) =>
+      apiReference(context, {
+        entryPoints: [path.join(rootDir, 'lib/index.ts')],
+        tsconfig: path.join(rootDir, 'tsconfig.json'),
+        out: path.join(rootDir, 'website/docs/api'),
+      }),
+  ],
+
+  themes: [
+    [
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        indexBlog: false,
+        indexPages: true,
+        docsDir: 'website/docs',
+        docsRouteBasePath: '/docs',
+        language: ['en'],
+        explicitSearchResultPath: true,
+        searchResultLimits: 10,
+      } satisfies Partial<SearchOptions>,
+    ],
+  ],
+
+  themeConfig: {
+    colorMode: { respectPrefersColorScheme: true },
+    navbar: {
+      title: 'Lumenize',
+      logo: { alt: 'Lumenize', src: 'img/logo.svg' },
+      // Plain links: `type: 'doc'` items would all light up on every page of
+      // the one sidebar.
+      items: [
+        { to: '/docs/intro', label: 'Docs', position: 'left', activeBaseRegex: '^/docs/(?!api(/|$))' },
+        { to: '/docs/getting-started', label: 'Getting started', position: 'left' },
+        { to: '/docs/api', label: 'API reference', position: 'left', activeBasePath: '/docs/api' },
+      ],
+    },
+    footer: {
+      style: 'dark',
+      links: [
+        {
+          title: 'Learn',
+          items: [
+            { label: 'Introduction', to: '/docs/intro' },
+            { label: 'Getting started', to: '/docs/getting-started' },
+          ],
+        },
+        {
+          title: 'Reference',
+          items: [
+            { label: 'Foundations', to: '/docs/foundations' },
+            { label: 'Capabilities', to: '/docs/capabilities' },
+            { label: 'API reference', to: '/docs/api' },
+          ],
+        },
+      ],
+      copyright: `Lumenize · MIT licensed · built with Docusaurus`,
+    },
+    prism: {
+      additionalLanguages: ['bash'],
+    },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;

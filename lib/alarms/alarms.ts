@@ -1,0 +1,358 @@
+/**
+ * `this.lmz.alarms`: any number of schedules multiplexed onto the one
+ * platform alarm of a Durable Object, stored in its SQLite.
+ *
+ * Every public call is synchronous SQL: nothing awaits, nothing yields, so
+ * no other request can interleave with a schedule or a cancel, and no
+ * `blockConcurrencyWhile` is needed. Firing claims a row before running it,
+ * so a cancel racing a firing has exactly one outcome.
+ */
+import { describeChain, executeOperationChain, getOperationChain, type AnyChain, type OperationChain } from "../chains";
+import { parse, stringifySync } from "../structured-clone";
+import { nextCronTime, parseCron } from "./cron";
+import { AlarmsError } from "./errors";
+import { AlarmTable, type AlarmRow } from "./store";
+import type { CronSchedule, DelayedSchedule, Schedule, ScheduleCriteria, ScheduledSchedule, ScheduleOptions, TimeInput } from "./types";
+
+/** Runs in all (the first and the retries) before a throwing schedule is dropped. */
+export const MAX_ATTEMPTS = 5;
+/** Wait before the first retry, in milliseconds; it doubles for each retry after (1 s, 2 s, 4 s, 8 s). */
+export const RETRY_BASE_DELAY_MS = 1_000;
+
+/** The largest time a Date can hold, in epoch milliseconds. */
+const MAX_TIME = 8.64e15;
+
+/**
+ * The alarms capability of a {@link LumenizeBase} Durable Object, reached as
+ * `this.lmz.alarms`.
+ *
+ * @see https://lumenize.dev/docs/capabilities/alarms
+ */
+export class Alarms {
+  readonly #storage: DurableObjectStorage;
+  readonly #host: object;
+  readonly #table: AlarmTable;
+  /**
+   * What this instance last set the platform alarm to: a time, `null` for
+   * deleted, `undefined` when unknown (a new instance, or the alarm just
+   * fired). Saves a storage write when nothing changes.
+   */
+  #armed: number | null | undefined;
+  /** Claim tokens: unique per run in this instance (the constructor clears older ones). */
+  #lastClaim = 0;
+
+  /**
+   * @internal Created by `LumenizeBase`. Never runs a handler: it puts rows
+   * a crashed instance was running back in line and re-arms the platform
+   * alarm, which then runs them.
+   */
+  constructor(ctx: DurableObjectState, host: object) {
+    this.#storage = ctx.storage;
+    this.#host = host;
+    this.#table = new AlarmTable(ctx.storage.sql);
+    if (!this.#table.exists) return;
+    if (this.#table.resetClaims() > 0) {
+      console.warn("[lumenize] alarms: a previous instance stopped while running schedules; they will run again.");
+    }
+    if (this.#table.nextTime() !== undefined) this.#arm();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Scheduling
+  // ---------------------------------------------------------------------------
+
+  /**
+   * Schedules `continuation` (a chain from `this.ctn()`) to run once after
+   * `delay` **seconds** (0 and fractions allowed; milliseconds are kept).
+   * Put `$schedule` among its arguments to receive the fired {@link Schedule}.
+   *
+   * @example
+   * ```ts
+   * this.lmz.alarms.schedule(60, this.ctn().remind($schedule, "tea"));
+   * ```
+   * @throws {AlarmsError} for a negative or non-finite delay, a bad id, or a
+   *   continuation that is not a chain; nothing is stored.
+   * @throws {DataCloneError} for an argument or metadata that cannot be stored.
+   * @see https://lumenize.dev/docs/capabilities/alarms
+   */
+  schedule<M = unknown>(delay: number, continuation: AnyChain, options?: ScheduleOptions<M>): DelayedSchedule<M>;
+  /** Schedules `continuation` to run once at `date` (a past date fires as soon as possible). */
+  schedule<M = unknown>(date: Date, continuation: AnyChain, options?: ScheduleOptions<M>): ScheduledSchedule<M>;
+  /**
+   * Schedules `continuation` to run at every time the 5-field UTC cron
+   * expression allows (minute hour day-of-month month day-of-week).
+   *
+   * @throws {AlarmsError} naming the bad field of an invalid expression.
+   */
+  schedule<M = unknown>(cron: string, continuation: AnyChain, options?: ScheduleOptions<M>): CronSchedule<M>;
+  schedule<M = unknown>(when: number | Date | string, continuation: AnyChain, options?: ScheduleOptions<M>): Schedule<M>;
+  schedule<M = unknown>(when: number | Date | string, continuation: AnyChain, options: ScheduleOptions<M> = {}): Schedule<M> {
+    const operationChain = getOperationChain(continuation);
+    if (!operationChain) {
+      throw new AlarmsError(
+        `The continuation given to schedule() is not an operation chain (got ${kindOf(continuation)}). Build it with this.ctn(), e.g. this.ctn().remind($schedule, "tea").`,
+      );
+    }
+    const id = options.id ?? crypto.randomUUID();
+    if (typeof id !== "string" || id === "") {
+      throw new AlarmsError(`Invalid schedule id ${JSON.stringify(id)}: give a non-empty string, or leave it out for a random one.`);
+    }
+    const now = Date.now();
+    let schedule: Schedule<M>;
+    if (typeof when === "number") {
+      if (!Number.isFinite(when) || when < 0) {
+        throw new AlarmsError(`Invalid delay ${when}: give a finite number of seconds, 0 or more (e.g. 0.25 for 250 ms).`);
+      }
+      schedule = { id, type: "delayed", time: checkTime(now + Math.round(when * 1000), when), operationChain };
+    } else if (when instanceof Date) {
+      const time = when.getTime();
+      if (Number.isNaN(time)) throw new AlarmsError("Invalid Date given to schedule(): its time is NaN. Check how the Date was built.");
+      schedule = { id, type: "scheduled", time, operationChain };
+    } else if (typeof when === "string") {
+      const time = nextCronTime(parseCron(when), now);
+      if (time === undefined) throw new AlarmsError(`The cron expression "${when}" never fires in the next 28 years; check its day and month fields.`);
+      schedule = { id, type: "cron", cron: when, time, operationChain };
+    } else {
+      throw new AlarmsError(`Invalid "when" (${kindOf(when)}): give a delay in seconds, a Date, or a 5-field cron string.`);
+    }
+    if (options.metadata !== undefined) schedule = { ...schedule, metadata: options.metadata };
+    // Serialize before writing, so a value that cannot be stored leaves nothing behind.
+    const chain = stringifySync(operationChain);
+    const metadata = options.metadata === undefined ? null : stringifySync(options.metadata);
+    this.#table.upsert({ id, type: schedule.type, time: schedule.time, cron: schedule.type === "cron" ? schedule.cron : null, chain, metadata });
+    this.#arm();
+    return schedule;
+  }
+
+  /**
+   * Atomically removes a schedule and returns it, continuation included.
+   * Returns `undefined` (never throws) if the id is unknown, or if the
+   * schedule already fired, including while its handler is running: of a
+   * cancel and a firing, exactly one wins. A cron schedule can be cancelled
+   * while an occurrence runs; that run finishes and no more follow.
+   *
+   * @see https://lumenize.dev/docs/capabilities/alarms
+   */
+  cancelSchedule<M = unknown>(id: string): Schedule<M> | undefined {
+    if (typeof id !== "string") return undefined;
+    const row = this.#table.cancel(id);
+    if (!row) return undefined;
+    this.#arm();
+    return toSchedule<M>(row);
+  }
+
+  /** The schedule with this id, or `undefined` if there is none (or it has fired). */
+  getSchedule<M = unknown>(id: string): Schedule<M> | undefined {
+    if (typeof id !== "string") return undefined;
+    const row = this.#table.get(id);
+    // A one-shot being run has fired.
+    if (!row || (row.running !== 0 && row.type !== "cron")) return undefined;
+    return toSchedule<M>(row);
+  }
+
+  /**
+   * The schedules waiting to fire, in time order, optionally of one `type`
+   * and with `time` in `timeRange` (a `Date` or epoch milliseconds, both
+   * ends included).
+   *
+   * @throws {AlarmsError} for a range end that is not a valid time.
+   */
+  getSchedules<M = unknown>(criteria: ScheduleCriteria = {}): Schedule<M>[] {
+    const start = timeOf(criteria.timeRange?.start, -MAX_TIME, "start");
+    const end = timeOf(criteria.timeRange?.end, MAX_TIME, "end");
+    const rows = this.#table.list(start, end);
+    return rows.filter((row) => criteria.type === undefined || row.type === criteria.type).map((row) => toSchedule<M>(row));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Firing
+  // ---------------------------------------------------------------------------
+
+  /**
+   * What `LumenizeBase.alarm()` delegates to: runs every due schedule in time
+   * order, then re-arms the platform alarm. Never throws because of a
+   * handler (the platform would re-run every schedule); a throwing handler
+   * is retried on its own.
+   */
+  async alarm(_info?: AlarmInvocationInfo): Promise<void> {
+    // The platform alarm that woke us is spent.
+    this.#armed = undefined;
+    try {
+      const now = Date.now();
+      await this.#runEach(this.#table.dueIds(now), now);
+    } finally {
+      // Also picks up schedules made meanwhile, by handlers or by requests.
+      this.#arm();
+    }
+  }
+
+  /**
+   * For tests: runs the due schedules now, without waiting for the platform
+   * alarm; with `count`, runs the next `count` schedules in time order,
+   * whether due or not. Resolves, once their handlers finished, with the
+   * schedules it ran (those that threw included: they wait for a retry).
+   *
+   * @throws {AlarmsError} for a `count` that is not a whole number, 0 or more.
+   */
+  async triggerAlarms(count?: number): Promise<Schedule[]> {
+    if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
+      throw new AlarmsError(`Invalid count ${count} for triggerAlarms(): give a whole number, 0 or more, or leave it out to run what is due.`);
+    }
+    try {
+      const now = Date.now();
+      return await (count === undefined ? this.#runEach(this.#table.dueIds(now), now) : this.#runEach(this.#table.firstIds(count), MAX_TIME));
+    } finally {
+      this.#arm();
+    }
+  }
+
+  /**
+   * Runs the rows in order, one at a time. The ids are a snapshot: a row
+   * cancelled, fired elsewhere or moved later since is skipped by the claim,
+   * and rows created meanwhile wait for the next alarm (so a handler that
+   * schedules itself with delay 0 cannot loop forever here).
+   */
+  async #runEach(ids: readonly string[], notAfter: number): Promise<Schedule[]> {
+    const ran: Schedule[] = [];
+    for (const id of ids) {
+      const token = ++this.#lastClaim;
+      const row = this.#table.claim(id, token, notAfter);
+      if (!row) continue;
+      const schedule = await this.#runOne(row, token);
+      if (schedule) ran.push(schedule);
+    }
+    return ran;
+  }
+
+  async #runOne(row: AlarmRow, token: number): Promise<Schedule | undefined> {
+    let schedule: Schedule;
+    try {
+      schedule = toSchedule(row);
+    } catch (error) {
+      console.error(`[lumenize] alarms: schedule "${row.id}" could not be read back and was dropped.`, error);
+      this.#table.finish(row.id, token);
+      return undefined;
+    }
+    if (row.attempts >= MAX_ATTEMPTS) {
+      // Only crashes count up to here: the instance died in this handler every time.
+      this.#drop(row, token, schedule, new AlarmsError(`Schedule "${row.id}" was running each of the ${row.attempts} times its Durable Object crashed.`));
+      return undefined;
+    }
+    try {
+      await executeOperationChain(schedule.operationChain, this.#host, { result: schedule });
+    } catch (error) {
+      this.#failed(row, token, schedule, error);
+      return schedule;
+    }
+    if (row.type === "cron") {
+      this.#nextOccurrence(row, token);
+    } else {
+      this.#table.finish(row.id, token);
+    }
+    return schedule;
+  }
+
+  #failed(row: AlarmRow, token: number, schedule: Schedule, error: unknown): void {
+    const attempts = row.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      this.#drop(row, token, schedule, error);
+      return;
+    }
+    const wait = RETRY_BASE_DELAY_MS * 2 ** (attempts - 1);
+    console.warn(
+      `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) threw on attempt ${attempts} of ${MAX_ATTEMPTS}; retrying in ${wait} ms. ${(error as Error)?.message ?? error}`,
+    );
+    this.#table.rearm(row.id, token, Date.now() + wait, attempts);
+  }
+
+  /** Gives up on a run: logs why; a one-shot is deleted, a cron moves on to its next occurrence. */
+  #drop(row: AlarmRow, token: number, schedule: Schedule, error: unknown): void {
+    console.error(
+      `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) failed ${MAX_ATTEMPTS} times and was dropped${row.type === "cron" ? " until its next occurrence" : ""}.`,
+      error,
+    );
+    if (row.type === "cron") this.#nextOccurrence(row, token);
+    else this.#table.finish(row.id, token);
+  }
+
+  #nextOccurrence(row: AlarmRow, token: number): void {
+    // After the occurrence just run, even when it ran early (triggerAlarms).
+    const next = nextCronTime(parseCron(row.cron ?? ""), Math.max(Date.now(), row.time));
+    if (next === undefined) this.#table.finish(row.id, token);
+    else this.#table.rearm(row.id, token, next, 0);
+  }
+
+  // ---------------------------------------------------------------------------
+  // The platform alarm
+  // ---------------------------------------------------------------------------
+
+  /**
+   * Sets the platform alarm to the earliest time of all waiting rows, overdue
+   * ones included, floored at now + 1 ms; deletes it when no rows remain.
+   * Never filters on `time > now`: that would strand overdue rows.
+   */
+  #arm(): void {
+    const next = this.#table.nextTime();
+    if (next === undefined) {
+      // Rows being run re-arm when their run ends.
+      if (this.#armed !== null && !this.#table.anyRunning()) this.#setPlatformAlarm(null);
+      return;
+    }
+    const now = Date.now();
+    const at = Math.max(next, now + 1);
+    const armed = this.#armed;
+    // Already set to fire by then: for an overdue row, any alarm not later than `at` will do.
+    if (armed === at || (typeof armed === "number" && next <= now && armed <= at)) return;
+    this.#setPlatformAlarm(at);
+  }
+
+  #setPlatformAlarm(at: number | null): void {
+    this.#armed = at;
+    const written = at === null ? this.#storage.deleteAlarm() : this.#storage.setAlarm(at);
+    written.catch((error: unknown) => {
+      this.#armed = undefined;
+      console.error("[lumenize] alarms: could not set the platform alarm; it will be set again at the next schedule or alarm.", error);
+    });
+  }
+}
+
+function toSchedule<M>(row: AlarmRow): Schedule<M> {
+  const base = {
+    id: row.id,
+    time: row.time,
+    operationChain: parse(row.chain) as OperationChain,
+    ...(row.metadata === null ? {} : { metadata: parse(row.metadata) as M }),
+  };
+  const kind = row.type as Schedule["type"];
+  switch (kind) {
+    case "delayed":
+    case "scheduled":
+      return { ...base, type: kind };
+    case "cron":
+      return { ...base, type: kind, cron: row.cron ?? "" };
+    default:
+      kind satisfies never;
+      throw new AlarmsError(`Schedule "${row.id}" has unknown type ${JSON.stringify(row.type)}.`);
+  }
+}
+
+function checkTime(time: number, delay: number): number {
+  if (time > MAX_TIME) throw new AlarmsError(`Invalid delay ${delay}: it ends after the last time a Date can hold.`);
+  return time;
+}
+
+function timeOf(value: TimeInput | undefined, fallback: number, end: string): number {
+  if (value === undefined) return fallback;
+  const time = value instanceof Date ? value.getTime() : value;
+  if (typeof time !== "number" || Number.isNaN(time)) {
+    throw new AlarmsError(`Invalid timeRange.${end}: give a valid Date or epoch milliseconds.`);
+  }
+  return time;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (value instanceof Date) return "a Date";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * Alarms: any number of schedules (delays, dates, UTC cron) multiplexed onto
+ * a Durable Object's one platform alarm, stored in its SQLite, each running a
+ * continuation that receives the fired `Schedule` through `$schedule`.
+ * Reached as `this.lmz.alarms` on a `LumenizeBase`.
+ *
+ * @see https://lumenize.dev/docs/capabilities/alarms
+ * @module
+ */
+export { Alarms, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
+export { AlarmsError } from "./errors";
+export { $schedule } from "./types";
+export type {
+  CronSchedule,
+  DelayedSchedule,
+  Schedule,
+  ScheduleCriteria,
+  ScheduledSchedule,
+  ScheduleFields,
+  ScheduleOptions,
+  ScheduleType,
+  TimeInput,
+} from "./types";

@@ -1,0 +1,22 @@
+/**
+ * The door: what `__executeChain` does on every base class. It opens the
+ * envelope, learns how the caller addressed this host, runs the chain against
+ * the host under the security rules, and seals the outcome. It never throws:
+ * every failure, including a malformed envelope, comes back as an Error in
+ * the outcome, where the caller's continuation will see it.
+ */
+import { executeOperationChain } from "../chains";
+import { openEnvelope, sealOutcome, type Address, type ChainOutcome } from "../envelope";
+import { withCaller } from "./caller-context";
+
+export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
+  let opened: ReturnType<typeof openEnvelope>;
+  try {
+    opened = openEnvelope(envelope);
+  } catch (error) {
+    return sealOutcome([], Promise.reject(error));
+  }
+  const { chain, caller, callee } = opened;
+  if (callee && learn) learn(callee);
+  return sealOutcome(chain, withCaller(caller, () => executeOperationChain(chain, host)));
+}

@@ -1,0 +1,60 @@
+import { DurableObject } from "cloudflare:workers";
+import { Alarms } from "../alarms";
+import { Caller } from "../call";
+import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { ChainEnvelope, ChainOutcome } from "../envelope";
+import { openDoor } from "./door";
+import { DurableObjectIdentity } from "./identity";
+import { DurableObjectServices } from "./services";
+
+/**
+ * Base class for Lumenize Durable Objects (SQLite-backed).
+ *
+ * Gives the DO `this.ctn()` to build continuations, `this.lmz` with its
+ * identity and services, and the RPC door `__executeChain` through which
+ * other Lumenize hosts run chains against it.
+ *
+ * @see https://lumenize.dev/docs/foundations/base-classes
+ */
+export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<Env> {
+  /** Lumenize services and what this DO knows of itself. */
+  readonly lmz: DurableObjectServices;
+  readonly #identity: DurableObjectIdentity;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#identity = new DurableObjectIdentity(ctx, env);
+    const identity = this.#identity;
+    // Alarms only re-arms here; it never runs a handler in the constructor.
+    const alarms = new Alarms(ctx, this);
+    this.lmz = new DurableObjectServices(identity, new Caller({ env, self: this, identity: () => identity.identity }), alarms);
+  }
+
+  /**
+   * The platform alarm handler: runs the due schedules of `this.lmz.alarms`.
+   * If you override it, call `await super.alarm(info)`, or no schedule fires.
+   *
+   * @see https://lumenize.dev/docs/capabilities/alarms
+   */
+  override async alarm(info?: AlarmInvocationInfo): Promise<void> {
+    await this.lmz.alarms.alarm(info);
+  }
+
+  /** Records a continuation: a chain of this DO's own methods, to run later with a result. */
+  ctn(): Continuation<this>;
+  /** Records a chain against another host of type `T`, to run there. */
+  ctn<T>(): Chain<T>;
+  ctn(): unknown {
+    return ctn();
+  }
+
+  /**
+   * The door: runs a chain sent by another Lumenize host against this DO and
+   * returns its outcome. Never throws; errors travel in the outcome.
+   */
+  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+    return openDoor(this, envelope, (address) => this.#identity.learn(address));
+  }
+}
+
+registerChainHost(LumenizeBase.prototype);

@@ -1,0 +1,48 @@
+import { RpcTarget } from "cloudflare:workers";
+import { Caller } from "../call";
+import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import { openDoor } from "./door";
+import { HostServices } from "./services";
+
+/**
+ * Base class for Lumenize RPC targets: objects a DO or Worker returns over
+ * RPC (the caller gets a stub). They have no durable identity; chains reach
+ * them through the host that returned them, or through their own
+ * `__executeChain` on a stub.
+ *
+ * @see https://lumenize.dev/docs/foundations/base-classes
+ */
+export abstract class LumenizeRpcTarget extends RpcTarget {
+  /** Lumenize services and what this target knows of itself. */
+  readonly lmz: HostServices;
+
+  /**
+   * @param env the bindings `this.lmz.callRaw` may call through; pass the
+   *   creating host's `env` if this target makes calls.
+   */
+  constructor(env?: unknown) {
+    super();
+    const identity = (): Identity => ({ kind: "rpc-target" });
+    this.lmz = new HostServices(
+      identity,
+      new Caller({ env, self: this, identity }),
+      "An RpcTarget has no lifetime of its own to receive a continuation in: use this.lmz.callRaw(), or make the call from the DO or Worker that owns it.",
+    );
+  }
+
+  /** Records a continuation: a chain of this target's own methods. */
+  ctn(): Continuation<this>;
+  /** Records a chain against another host of type `T`, to run there. */
+  ctn<T>(): Chain<T>;
+  ctn(): unknown {
+    return ctn();
+  }
+
+  /** The door: runs a chain against this target and returns its outcome. */
+  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+    return openDoor(this, envelope);
+  }
+}
+
+registerChainHost(LumenizeRpcTarget.prototype);

@@ -1,0 +1,46 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { Caller } from "../call";
+import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import { openDoor } from "./door";
+import { HostServices } from "./services";
+
+/**
+ * Base class for Lumenize Workers: a `WorkerEntrypoint` reached through a
+ * service binding. Stateless, so it has no instance name: its identity is the
+ * binding a caller reached it through.
+ *
+ * @see https://lumenize.dev/docs/foundations/base-classes
+ */
+export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> {
+  /** Lumenize services and what this Worker knows of itself. */
+  readonly lmz: HostServices;
+  #binding: string | undefined;
+
+  constructor(ctx: ExecutionContext, env: Env) {
+    super(ctx, env);
+    const identity = (): Identity => ({ kind: "worker", binding: this.#binding });
+    // A Worker has no durable home, so continuations run here while
+    // `ctx.waitUntil` keeps this invocation alive.
+    const caller = new Caller({ env, self: this, identity, keepAlive: (promise) => ctx.waitUntil(promise) });
+    this.lmz = new HostServices(identity, caller);
+  }
+
+  /** Records a continuation: a chain of this Worker's own methods. */
+  ctn(): Continuation<this>;
+  /** Records a chain against another host of type `T`, to run there. */
+  ctn<T>(): Chain<T>;
+  ctn(): unknown {
+    return ctn();
+  }
+
+  /** The door: runs a chain sent by another Lumenize host against this Worker. */
+  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+    return openDoor(this, envelope, (address: Address) => {
+      // An entrypoint instance lives for one request; the claim costs nothing to believe.
+      this.#binding = address.binding;
+    });
+  }
+}
+
+registerChainHost(LumenizeWorker.prototype);

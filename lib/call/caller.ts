@@ -1,0 +1,153 @@
+/**
+ * `call` and `callRaw`: run a chain on another Lumenize host over plain
+ * Workers RPC and bring its result home.
+ *
+ * Design (see the "call" docs page for the measured trade-off): one round
+ * trip. The caller sends the chain through the target's `__executeChain`
+ * door and awaits the reply in the background; when it arrives, the caller
+ * runs its own continuation. Nothing is queued or written on the happy path,
+ * and awaiting RPC does not hold the caller's input gate: other requests keep
+ * flowing while calls are in flight.
+ */
+import { bindResult, describeChain, executeOperationChain, getOperationChain, hasPlaceholder, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
+import { openOutcome, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
+import { TimeoutError } from "../errors";
+import { DataCloneError } from "../structured-clone";
+import { CallError } from "./errors";
+import { resolveTarget } from "./resolve";
+import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallTarget } from "./types";
+
+/** What a host lends its `Caller`. */
+export interface CallerHost {
+  /** The bindings (`env`). */
+  readonly env: unknown;
+  /** Where continuations run: the host itself. */
+  readonly self: object;
+  /** Who is calling, sent along so the target can call back. */
+  identity(): Identity;
+  /** Keeps the invocation alive until `promise` settles (Workers: `ctx.waitUntil`). */
+  keepAlive?(promise: Promise<unknown>): void;
+}
+
+export class Caller {
+  readonly #host: CallerHost;
+
+  constructor(host: CallerHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Runs `remote` on the target and, later, `continuation` on this host with
+   * the result, or with an Error in its place. Returns the call id at once.
+   *
+   * @throws {CallError} synchronously for an unknown or uncallable binding, a
+   *   missing target, or a continuation without a result placeholder; nothing
+   *   is sent.
+   * @throws {DataCloneError} synchronously for an argument that cannot be serialized.
+   */
+  call<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, continuation: AnyChain, options: CallOptions = {}): string {
+    const remoteChain = chainOf(remote, "remote chain");
+    const continuationChain = bindResult(chainOf(continuation, "continuation"), remoteChain);
+    if (!hasPlaceholder(continuationChain)) {
+      throw new CallError(
+        `The continuation ${describeChain(continuationChain)} has no result placeholder: pass the remote chain itself among its arguments, e.g. this.ctn().onResult(remote).`,
+      );
+    }
+    const callId = crypto.randomUUID();
+    const result = this.#dispatch(binding, target, remoteChain, callId, options).then(
+      (value) => value,
+      (error: unknown) => toError(error),
+    );
+    const delivered = result.then((value) =>
+      executeOperationChain(continuationChain, this.#host.self, { result: value }).catch((error: unknown) => {
+        // A continuation that throws is the caller's bug, not the callee's: report it, never retry.
+        console.error(`[lumenize] call ${callId}: continuation ${describeChain(continuationChain)} threw`, error);
+      }),
+    );
+    this.#host.keepAlive?.(delivered);
+    return callId;
+  }
+
+  /**
+   * Runs `remote` on the target and resolves with its result, or rejects with
+   * the Error it threw (or a `TimeoutError`).
+   *
+   * @throws {CallError} synchronously for an unknown or uncallable binding or
+   *   a missing target; nothing is sent.
+   */
+  callRaw<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, options: CallOptions = {}): Promise<R> {
+    return this.#dispatch(binding, target, chainOf(remote, "remote chain"), crypto.randomUUID(), options) as Promise<R>;
+  }
+
+  /** Validates and sends synchronously; the returned promise settles once, result or timeout. */
+  #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallOptions): Promise<unknown> {
+    const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT;
+    if (!(timeout > 0) || !Number.isFinite(timeout)) {
+      throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
+    }
+    const { stub, address } = resolveTarget(this.#host.env, binding, target);
+    const meta = { caller: this.#host.identity(), callee: address, callId };
+    const envelope = sealNow(chain, meta);
+    const reply = (async () => {
+      const outcome = await stub.__executeChain(envelope ?? (await sealChainAsync(chain, meta))).catch((error: unknown) => {
+        throw new CallError(
+          `Could not reach ${describeAddress(address)}: ${(error as Error)?.message ?? error}. Is it a LumenizeBase/LumenizeWorker?`,
+          { cause: error },
+        );
+      });
+      return openOutcome(outcome as ChainOutcome);
+    })();
+    return withTimeout(reply, timeout, callId, () => `Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`);
+  }
+}
+
+/** Seals synchronously when it can; `undefined` means "bodies to read, seal later". */
+function sealNow(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">): ChainEnvelope | undefined {
+  try {
+    return sealChain(chain, meta);
+  } catch (error) {
+    if (error instanceof DataCloneError && error.code === "ASYNC_BODY") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Settles with `work` or with a TimeoutError, whichever comes first, exactly
+ * once. A result that loses the race is logged and dropped.
+ */
+function withTimeout<T>(work: Promise<T>, ms: number, callId: string, describe: () => string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new TimeoutError(describe()));
+    }, ms);
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
+    function settle(deliver: () => void): void {
+      if (settled) {
+        console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`);
+        return;
+      }
+      settled = true;
+      clearTimeout(timer);
+      deliver();
+    }
+  });
+}
+
+function chainOf(value: unknown, role: string): OperationChain {
+  const chain = getOperationChain(value);
+  if (!chain) throw new CallError(`The ${role} is not an operation chain: build it with this.ctn().`);
+  return chain;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new CallError(`The call failed with a non-Error value: ${String(error)}`, { cause: error });
+}
+
+function describeAddress(address: { binding: string; name?: string }): string {
+  return address.name === undefined ? `"${address.binding}"` : `"${address.binding}" instance "${address.name}"`;
+}

@@ -1,0 +1,11 @@
+/**
+ * call: run a chain on another Durable Object or Worker from a synchronous
+ * call site, and get the result (or an Error) later through a continuation
+ * of your own (`this.lmz.call`), or awaited (`this.lmz.callRaw`).
+ *
+ * @see https://lumenize.dev/docs/capabilities/call
+ * @module
+ */
+export { Caller, type CallerHost } from "./caller";
+export { CallError } from "./errors";
+export { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallTarget } from "./types";

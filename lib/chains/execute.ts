@@ -1,0 +1,92 @@
+/**
+ * Runs an operation chain against a target: the one place chains execute, for
+ * `__executeChain`, alarms, call and proxy-fetch alike.
+ */
+import { describeChain } from "./describe";
+import { OperationChainError } from "./errors";
+import { assertReachable } from "./security";
+import type { Argument, OperationChain } from "./types";
+import { assertOperationChain } from "./validate";
+
+/** Options for {@link executeOperationChain}. */
+export interface ExecuteOptions {
+  /**
+   * The value substituted for every result placeholder in the chain's
+   * arguments (a remote result, a fired schedule, a Response, or an Error).
+   * Leave it out when the chain has no placeholder.
+   */
+  result?: unknown;
+}
+
+/**
+ * Runs `chain` against `target`: reads members and calls methods in order,
+ * awaiting promises between steps, and returns the final value.
+ *
+ * The chain is validated first and each key is checked by the security rules,
+ * so a chain from anywhere reaches only `target`'s public methods and data.
+ *
+ * @throws {OperationChainError} if the chain is malformed, refused, or names a
+ *   member the target does not have. Errors thrown by the target's own methods
+ *   propagate unchanged.
+ * @see https://lumenize.dev/docs/foundations/continuations
+ */
+export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
+  assertOperationChain(chain);
+  return run(chain, target, options);
+}
+
+async function run(chain: OperationChain, target: object, options: ExecuteOptions): Promise<unknown> {
+  let current: unknown = target;
+  let receiver: unknown;
+  for (let step = 0; step < chain.length; step++) {
+    const operation = chain[step];
+    if (operation.type === "get") {
+      if (current === null || current === undefined) {
+        throw new OperationChainError(
+          `Operation chain failed at step ${step}: cannot read "${operation.key}" of ${current} (${describeChain(chain, step)} returned ${current}).`,
+        );
+      }
+      const object = Object(current) as Record<string, unknown>;
+      assertReachable(object, operation.key, step, chain);
+      receiver = current;
+      current = object[operation.key];
+    } else {
+      if (typeof current !== "function") {
+        throw new OperationChainError(
+          `Operation chain failed at step ${step}: ${describeChain(chain, step)} is not a function, so it cannot be called.`,
+        );
+      }
+      const args: unknown[] = [];
+      for (const arg of operation.args) args.push(await resolveArgument(arg, step, chain, target, options));
+      current = Reflect.apply(current, receiver, args);
+      receiver = undefined;
+    }
+    if (isThenable(current)) current = await current;
+  }
+  return current;
+}
+
+function resolveArgument(
+  arg: Argument,
+  step: number,
+  chain: OperationChain,
+  target: object,
+  options: ExecuteOptions,
+): unknown {
+  if ("value" in arg) return arg.value;
+  if ("chain" in arg) return run(arg.chain, target, options);
+  if (!("result" in options)) {
+    throw new OperationChainError(
+      `Operation chain failed at step ${step} (${describeChain(chain, step + 1)}): it has a result placeholder but no result was given to substitute.`,
+    );
+  }
+  return options.result;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Operation chains (continuations): typed, serializable recordings of
+ * property reads and calls, built with `ctn()` and run later, elsewhere, by
+ * `executeOperationChain()`. Every capability that "calls you back" (call,
+ * alarms, proxy-fetch) stores or sends one of these instead of a function.
+ *
+ * @see https://lumenize.dev/docs/foundations/continuations
+ * @module
+ */
+export type {
+  Argument,
+  ApplyOperation,
+  AnyChain,
+  Chain,
+  ChainBrand,
+  ChainMode,
+  Continuation,
+  GetOperation,
+  Operation,
+  OperationChain,
+  ResultPlaceholder,
+} from "./types";
+export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder } from "./record";
+export { executeOperationChain, type ExecuteOptions } from "./execute";
+export { assertOperationChain } from "./validate";
+export { registerChainHost } from "./security";
+export { describeChain } from "./describe";
+export { OperationChainError } from "./errors";

@@ -1,0 +1,95 @@
+/**
+ * The recorder behind `ctn()`: a Proxy that turns property reads and calls
+ * into an {@link OperationChain}.
+ */
+import type { Argument, Chain, Continuation, Operation, OperationChain, ResultPlaceholder } from "./types";
+
+/** Where a chain proxy keeps its recorded operations. Not enumerable, not data. */
+const OPERATIONS = Symbol("lumenize.operations");
+
+/** The one runtime marker behind every result placeholder. */
+class Placeholder {
+  toString(): string {
+    return "[result placeholder]";
+  }
+}
+const PLACEHOLDER = Object.freeze(new Placeholder());
+
+/**
+ * Starts recording an operation chain against a target of type `T`.
+ *
+ * @example
+ * ```ts
+ * const chain = ctn<UserDO>().getUser("u1").profile.update({ name: "Ada" });
+ * ```
+ * @see https://lumenize.dev/docs/foundations/continuations
+ */
+export function ctn<T>(): Chain<T>;
+/** Starts recording a continuation: a chain of `T`'s methods to run later with a result. */
+export function ctn<T>(mode: "continuation"): Continuation<T>;
+export function ctn(): unknown {
+  return chainProxy([]);
+}
+
+function chainProxy(operations: OperationChain): unknown {
+  // A function target, so the `apply` trap works.
+  return new Proxy(function recordedChain() {}, {
+    get(_target, key) {
+      if (key === OPERATIONS) return operations;
+      // Symbols are never operations, and a chain must not look like a
+      // thenable, or `await chain` would record a bogus `.then(...)` call.
+      if (typeof key === "symbol" || key === "then") return undefined;
+      return chainProxy([...operations, { type: "get", key }]);
+    },
+    apply(_target, _thisArg, args: unknown[]) {
+      return chainProxy([...operations, { type: "apply", args: args.map(toArgument) }]);
+    },
+  });
+}
+
+function toArgument(arg: unknown): Argument {
+  if (arg === PLACEHOLDER) return { placeholder: true };
+  const nested = getOperationChain(arg);
+  return nested ? { chain: nested } : { value: arg };
+}
+
+/**
+ * The operations a chain proxy recorded, or `undefined` if `value` is not a
+ * chain proxy. Plain chain arrays are not recognised: use this only where a
+ * proxy from `ctn()` is expected.
+ */
+export function getOperationChain(value: unknown): OperationChain | undefined {
+  if (typeof value !== "function") return undefined;
+  const operations = (value as { [OPERATIONS]?: OperationChain })[OPERATIONS];
+  return Array.isArray(operations) ? operations : undefined;
+}
+
+/**
+ * A result placeholder typed `T`: put it among a continuation's arguments to
+ * mark where the delivered value goes. Capabilities export typed constants
+ * built with it (`$schedule` for alarms); a `call` needs none, since its
+ * remote chain is its own placeholder.
+ */
+export function placeholder<T>(): ResultPlaceholder<T> {
+  return PLACEHOLDER as unknown as ResultPlaceholder<T>;
+}
+
+/**
+ * Marks, in `continuation`, every argument that is the chain `source` as a
+ * result placeholder. This is how `this.ctn().onCount(remote)` comes to mean
+ * "call onCount with what `remote` returned".
+ */
+export function bindResult(continuation: OperationChain, source: OperationChain): OperationChain {
+  return continuation.map((operation): Operation => {
+    if (operation.type !== "apply") return operation;
+    const args = operation.args.map((arg): Argument =>
+      "chain" in arg && arg.chain === source ? { placeholder: true } : arg,
+    );
+    return { type: "apply", args };
+  });
+}
+
+/** Whether `chain` has at least one result placeholder among its arguments. */
+export function hasPlaceholder(chain: OperationChain): boolean {
+  return chain.some((op) => op.type === "apply" && op.args.some((arg) => "placeholder" in arg));
+}

@@ -1,0 +1,66 @@
+/**
+ * Shape checks for chains that arrive from elsewhere (over RPC, from SQLite).
+ * A chain is data; until it passes here it is treated as hostile.
+ */
+import { OperationChainError } from "./errors";
+import type { OperationChain } from "./types";
+
+/** Longest chain accepted, and deepest nesting of chains in arguments. */
+const MAX_OPERATIONS = 1_000;
+const MAX_NESTING = 32;
+
+/**
+ * Throws an {@link OperationChainError} naming the first problem unless
+ * `value` is a well-formed operation chain (nested chains included).
+ */
+export function assertOperationChain(value: unknown, depth = 0): asserts value is OperationChain {
+  if (!Array.isArray(value)) {
+    throw new OperationChainError(`Malformed operation chain: expected an array of operations, got ${kindOf(value)}.`);
+  }
+  if (value.length > MAX_OPERATIONS) {
+    throw new OperationChainError(`Malformed operation chain: ${value.length} operations exceed the limit of ${MAX_OPERATIONS}.`);
+  }
+  if (depth > MAX_NESTING) {
+    throw new OperationChainError(`Malformed operation chain: chains nested more than ${MAX_NESTING} deep in arguments.`);
+  }
+  value.forEach((operation: unknown, step) => {
+    if (typeof operation !== "object" || operation === null) {
+      throw malformed(step, `expected an operation object, got ${kindOf(operation)}`);
+    }
+    const { type } = operation as { type?: unknown };
+    if (type === "get") {
+      const { key } = operation as { key?: unknown };
+      if (typeof key !== "string") throw malformed(step, `a "get" needs a string key, got ${kindOf(key)}`);
+    } else if (type === "apply") {
+      const { args } = operation as { args?: unknown };
+      if (!Array.isArray(args)) throw malformed(step, `an "apply" needs an args array, got ${kindOf(args)}`);
+      args.forEach((arg: unknown, index) => assertArgument(arg, step, index, depth));
+    } else {
+      throw malformed(step, `unknown operation type ${JSON.stringify(String(type))}`);
+    }
+  });
+}
+
+function assertArgument(arg: unknown, step: number, index: number, depth: number): void {
+  if (typeof arg !== "object" || arg === null) {
+    throw malformed(step, `argument ${index} must be wrapped as { value }, { chain } or { placeholder }, got ${kindOf(arg)}`);
+  }
+  const keys = Object.keys(arg);
+  if (keys.length === 1 && keys[0] === "value") return;
+  if (keys.length === 1 && keys[0] === "placeholder" && (arg as { placeholder: unknown }).placeholder === true) return;
+  if (keys.length === 1 && keys[0] === "chain") {
+    assertOperationChain((arg as { chain: unknown }).chain, depth + 1);
+    return;
+  }
+  throw malformed(step, `argument ${index} has keys [${keys.join(", ")}]; expected exactly one of value, chain, placeholder`);
+}
+
+function malformed(step: number, problem: string): OperationChainError {
+  return new OperationChainError(`Malformed operation chain at step ${step}: ${problem}.`);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

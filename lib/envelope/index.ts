@@ -1,0 +1,9 @@
+/**
+ * The envelope: the wire format of an operation chain crossing a boundary
+ * (DO↔DO, DO↔Worker) through the `__executeChain` door, and of its outcome.
+ * Internal plumbing shared by the base classes and `call`.
+ *
+ * @module
+ */
+export type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
+export { openEnvelope, openOutcome, sealChain, sealChainAsync, sealOutcome } from "./envelope";

@@ -1,0 +1,277 @@
+/**
+ * alarm() and triggerAlarms(): due schedules run in time order with their
+ * Schedule, overdue ones included; the constructor only re-arms; a cancel
+ * racing a firing has exactly one outcome; nothing made meanwhile is lost.
+ */
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { $schedule, type Schedule } from "../../lib";
+import { expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState, tagsOf, waitForTags } from "./harness";
+
+expectCleanAfterEach();
+
+const HOUR = 3_600_000;
+
+/** Moves every row `ms` earlier, as if that much time had passed (the platform alarm stays where it was). */
+function age(sql: SqlStorage, ms: number): void {
+  sql.exec("UPDATE __lmz_alarms SET time = time - ?", ms);
+}
+
+describe("firing through the platform alarm", () => {
+  it("fires a delay of 0 and a Date in the past: the alarm is armed at the earliest row, floored at now + 1 ms", async () => {
+    const { stub } = freshProbe("due-now");
+    await inProbe(stub, async (probe, state) => {
+      probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "now"));
+      probe.lmz.alarms.schedule(new Date(Date.now() - HOUR), probe.ctn().record($schedule, "an hour ago"));
+      const alarm = await state.storage.getAlarm();
+      expect(alarm).not.toBeNull();
+      expect(alarm!).toBeLessThanOrEqual(Date.now() + 1);
+    });
+    // The real platform alarm, no test helper: the overdue one first.
+    expect(await waitForTags(stub, 2)).toEqual(["an hour ago", "now"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+
+  it("runs overdue rows when runDurableObjectAlarm fires, never filtering on time > now", async () => {
+    const { stub } = freshProbe("overdue");
+    await inProbe(stub, (probe, state) => {
+      probe.lmz.alarms.schedule(120, probe.ctn().record($schedule, "b"));
+      probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "a"));
+      probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "not yet"));
+      // Two are now an hour overdue; one is due now.
+      age(state.storage.sql, HOUR);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await tagsOf(stub)).toEqual(["a", "b", "not yet"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+
+  it("passes the fired Schedule to the continuation, metadata included, and deletes the one-shot", async () => {
+    const { stub } = freshProbe("payload");
+    const made = await inProbe(stub, (probe, state) => {
+      const schedule = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "payload"), { id: "p1", metadata: { n: 1 } });
+      age(state.storage.sql, 60_000);
+      return schedule;
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [delivery] = await inProbe(stub, (probe) => probe.deliveries());
+    expect(delivery.result).toEqual({ ...made, time: made.time - 60_000 });
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+
+  it("leaves later schedules alone and re-arms the platform alarm at the earliest of them", async () => {
+    const { stub } = freshProbe("partial");
+    const later = await inProbe(stub, (probe, state) => {
+      probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "due"));
+      const next = probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "later"));
+      age(state.storage.sql, 60_000);
+      return next;
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await tagsOf(stub)).toEqual(["due"]);
+    expect(await storedState(stub)).toEqual({ rows: 1, alarm: later.time - 60_000 });
+    await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule(later.id));
+  });
+
+  it("fires sub-second schedules in the order of their milliseconds", async () => {
+    const { stub } = freshProbe("ms-order");
+    await inProbe(stub, (probe) => {
+      probe.lmz.alarms.schedule(0.3, probe.ctn().record($schedule, "300 ms"));
+      probe.lmz.alarms.schedule(0.1, probe.ctn().record($schedule, "100 ms"));
+      probe.lmz.alarms.schedule(0.2, probe.ctn().record($schedule, "200 ms"));
+      probe.lmz.alarms.schedule(0.15, probe.ctn().record($schedule, "150 ms"));
+    });
+    expect(await waitForTags(stub, 4)).toEqual(["100 ms", "150 ms", "200 ms", "300 ms"]);
+    // Stored to the millisecond (the clock may tick a millisecond between the schedule() calls).
+    const fired = await inProbe(stub, (probe) => probe.deliveries().map((delivery) => (delivery.result as Schedule).time));
+    [0, 50, 100, 200].forEach((offset, index) => expect(Math.abs(fired[index] - fired[0] - offset)).toBeLessThanOrEqual(2));
+  });
+
+  it("re-arms a cron schedule at its next occurrence after it ran", async () => {
+    const { stub } = freshProbe("cron-fires");
+    await inProbe(stub, async (probe, state) => {
+      const made = probe.lmz.alarms.schedule("*/5 * * * *", probe.ctn().record($schedule, "tick"), { id: "tick" });
+      const ran = await probe.lmz.alarms.triggerAlarms(1);
+      expect(ran).toEqual([made]);
+      const next = probe.lmz.alarms.getSchedule("tick");
+      expect(next?.time).toBe(made.time + 5 * 60_000);
+      expect(await state.storage.getAlarm()).toBe(next?.time);
+      expect(probe.deliveries().map((delivery) => delivery.tag)).toEqual(["tick"]);
+      probe.lmz.alarms.cancelSchedule("tick");
+    });
+  });
+
+  it("runs a continuation without $schedule too", async () => {
+    const { stub } = freshProbe("no-placeholder");
+    await inProbe(stub, async (probe) => {
+      probe.lmz.alarms.schedule(0, probe.ctn().record("plain", "no placeholder"));
+      await probe.lmz.alarms.triggerAlarms();
+      expect(probe.deliveries()).toEqual([{ tag: "no placeholder", result: "plain" }]);
+    });
+  });
+});
+
+describe("a fresh instance", () => {
+  it("re-arms overdue rows in its constructor and never runs a handler there", async () => {
+    const { name, stub: before } = freshProbe("restart");
+    await inProbe(before, async (probe, state) => {
+      probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "overdue after restart"));
+      // As after a redeploy that lost the platform alarm: an overdue row and no alarm.
+      age(state.storage.sql, 2 * HOUR);
+      await state.storage.deleteAlarm();
+    });
+    await abortAllDurableObjects();
+    const stub = env.PROBE.getByName(name);
+    const seen = await inProbe(stub, async (probe, state) => ({
+      tags: probe.deliveries().map((delivery) => delivery.tag),
+      running: state.storage.sql.exec("SELECT running FROM __lmz_alarms").one().running,
+      alarm: await state.storage.getAlarm(),
+      now: Date.now(),
+    }));
+    // Nothing ran, nothing was even claimed; the alarm is armed to fire at once.
+    expect(seen.tags).toEqual([]);
+    expect(seen.running).toBe(0);
+    expect(seen.alarm).not.toBeNull();
+    expect(seen.alarm!).toBeLessThanOrEqual(seen.now + 1);
+    expect(await waitForTags(stub, 1)).toEqual(["overdue after restart"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+
+  it("runs again, once, a schedule a crashed instance was running", async () => {
+    const { name, stub: before } = freshProbe("crash");
+    await inProbe(before, (probe, state) => {
+      probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "at least once"), { id: "crashed" });
+      // As if an instance claimed it and died mid-run.
+      state.storage.sql.exec("UPDATE __lmz_alarms SET running = 99");
+    });
+    await abortAllDurableObjects();
+    const stub = env.PROBE.getByName(name);
+    const row = await inProbe(stub, (_probe, state) => state.storage.sql.exec("SELECT running, attempts FROM __lmz_alarms").one());
+    expect(row).toEqual({ running: 0, attempts: 1 });
+    expect(await waitForTags(stub, 1)).toEqual(["at least once"]);
+    expect(await tagsOf(stub)).toEqual(["at least once"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+});
+
+describe("triggerAlarms", () => {
+  it("runs what is due now and returns the schedules it ran", async () => {
+    const { stub } = freshProbe("trigger-due");
+    await inProbe(stub, async (probe) => {
+      const due = probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "due"));
+      const later = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "later"));
+      expect(await probe.lmz.alarms.triggerAlarms()).toEqual([due]);
+      expect(probe.lmz.alarms.getSchedules()).toEqual([later]);
+      probe.lmz.alarms.cancelSchedule(later.id);
+    });
+  });
+
+  it("with a count, runs the next schedules in time order whether due or not", async () => {
+    const { stub } = freshProbe("trigger-count");
+    await inProbe(stub, async (probe, state) => {
+      const alarms = probe.lmz.alarms;
+      const third = alarms.schedule(3 * 3600, probe.ctn().record($schedule, "third"));
+      const first = alarms.schedule(3600, probe.ctn().record($schedule, "first"));
+      const second = alarms.schedule(new Date(Date.now() + 2 * HOUR), probe.ctn().record($schedule, "second"));
+      expect((await alarms.triggerAlarms(2)).map((schedule) => schedule.id)).toEqual([first.id, second.id]);
+      expect(probe.deliveries().map((delivery) => delivery.tag)).toEqual(["first", "second"]);
+      expect(await state.storage.getAlarm()).toBe(third.time);
+      expect(await alarms.triggerAlarms(0)).toEqual([]);
+      expect(await alarms.triggerAlarms(5)).toEqual([third]);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+  });
+
+  it("runs each row once when it races the platform alarm", async () => {
+    const { stub } = freshProbe("trigger-race");
+    await inProbe(stub, async (probe, state) => {
+      for (let i = 0; i < 20; i++) probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, `r${i}`));
+      // alarm() and triggerAlarms() both see all 20 as due; each row is claimed once.
+      await Promise.all([probe.alarm(), probe.lmz.alarms.triggerAlarms(), probe.lmz.alarms.triggerAlarms(20)]);
+      const tags = probe.deliveries().map((delivery) => delivery.tag);
+      expect(tags).toHaveLength(20);
+      expect(new Set(tags).size).toBe(20);
+      expect(rowCount(state.storage.sql)).toBe(0);
+    });
+  });
+});
+
+describe("races with a firing", () => {
+  it("a cancel during the run gets undefined, and the run completes: exactly one outcome", async () => {
+    const { stub } = freshProbe("cancel-during");
+    await inProbe(stub, async (probe, state) => {
+      const { id } = probe.lmz.alarms.schedule(0, probe.ctn().sleep(50));
+      const run = probe.lmz.alarms.triggerAlarms();
+      // The row was claimed before the handler started.
+      expect(probe.lmz.alarms.cancelSchedule(id)).toBeUndefined();
+      expect(probe.lmz.alarms.getSchedule(id)).toBeUndefined();
+      expect((await run).map((schedule) => schedule.id)).toEqual([id]);
+      expect(rowCount(state.storage.sql)).toBe(0);
+    });
+  });
+
+  it("a cancel before the run wins: the handler never runs", async () => {
+    const { stub } = freshProbe("cancel-before");
+    await inProbe(stub, async (probe) => {
+      const { id } = probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "cancelled"));
+      expect(probe.lmz.alarms.cancelSchedule(id)?.id).toBe(id);
+      expect(await probe.lmz.alarms.triggerAlarms()).toEqual([]);
+      expect(probe.deliveries()).toEqual([]);
+    });
+  });
+
+  it("a due row still waiting behind a running handler can be cancelled, and then never runs", async () => {
+    const { stub } = freshProbe("cancel-next");
+    await inProbe(stub, async (probe) => {
+      probe.lmz.alarms.schedule(new Date(Date.now() - 2), probe.ctn().sleep(30));
+      const { id } = probe.lmz.alarms.schedule(new Date(Date.now() - 1), probe.ctn().record($schedule, "second"));
+      const run = probe.lmz.alarms.triggerAlarms();
+      // While the first handler sleeps, the second is still waiting: cancelling it wins.
+      expect(probe.lmz.alarms.cancelSchedule(id)?.id).toBe(id);
+      expect(await run).toHaveLength(1);
+      expect(probe.deliveries()).toEqual([]);
+    });
+  });
+
+  it("a cancel during a cron run stops the cron after that run", async () => {
+    const { stub } = freshProbe("cancel-cron");
+    await inProbe(stub, async (probe, state) => {
+      probe.lmz.alarms.schedule("* * * * *", probe.ctn().sleep(30), { id: "every-minute" });
+      const run = probe.lmz.alarms.triggerAlarms(1);
+      expect(probe.lmz.alarms.cancelSchedule("every-minute")?.type).toBe("cron");
+      expect(await run).toHaveLength(1);
+      expect(rowCount(state.storage.sql)).toBe(0);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+  });
+
+  it("a schedule made during a run (same id or new) is kept and armed after it", async () => {
+    const { stub } = freshProbe("made-during");
+    await inProbe(stub, async (probe, state) => {
+      probe.lmz.alarms.schedule(0, probe.ctn().sleep(30), { id: "job" });
+      const run = probe.lmz.alarms.triggerAlarms();
+      const again = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "job, again"), { id: "job" });
+      const other = probe.lmz.alarms.schedule(120, probe.ctn().record($schedule, "other"));
+      await run;
+      // The finished run deleted only its own claim, not the replacement.
+      expect(probe.lmz.alarms.getSchedules()).toEqual([again, other]);
+      expect(await state.storage.getAlarm()).toBe(again.time);
+      probe.lmz.alarms.cancelSchedule(again.id);
+      probe.lmz.alarms.cancelSchedule(other.id);
+    });
+  });
+
+  it("a schedule made while alarm() runs is not lost: the platform fires it", async () => {
+    const { stub } = freshProbe("made-in-alarm");
+    await inProbe(stub, async (probe) => {
+      probe.lmz.alarms.schedule(0, probe.ctn().sleep(30));
+      const running = probe.alarm();
+      probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "made meanwhile"));
+      await running;
+    });
+    expect(await waitForTags(stub, 1)).toEqual(["made meanwhile"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await tagsOf(stub)).toEqual(["made meanwhile"]);
+  });
+});

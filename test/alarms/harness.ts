@@ -1,0 +1,88 @@
+/**
+ * Shared setup for the alarms tests: a fresh Durable Object per test, and an
+ * `afterEach` check that each one used ends with no schedule rows and no
+ * platform alarm (the pool does not reset alarms between tests, so a
+ * leftover would fire in the middle of another test). The "Alarms" page imports expectCleanAfterEach by line number.
+ */
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { afterEach, expect, vi } from "vitest";
+import type { RemindersDO } from "../../examples/alarms/reminders";
+import type { Delivery, ProbeDO } from "../fixtures/probe";
+
+type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<RemindersDO>;
+
+/** Every DO a test used, as a way to reach it: a stub breaks when `abortAllDurableObjects` runs. */
+const used = new Map<string, () => AnyStub>();
+let counter = 0;
+
+/** A ProbeDO no other test touches: `record($schedule, tag)` logs, `explode($schedule, tag)` logs and throws. */
+export function freshProbe(prefix: string): { name: string; stub: DurableObjectStub<ProbeDO> } {
+  const name = `alarms-${prefix}-${counter++}`;
+  used.set(`PROBE/${name}`, () => env.PROBE.getByName(name));
+  return { name, stub: env.PROBE.getByName(name) };
+}
+
+/** A RemindersDO (the docs example) no other test touches. */
+export function freshReminders(prefix: string): { name: string; stub: DurableObjectStub<RemindersDO> } {
+  const name = `alarms-${prefix}-${counter++}`;
+  used.set(`REMINDERS/${name}`, () => env.REMINDERS.getByName(name));
+  return { name, stub: env.REMINDERS.getByName(name) };
+}
+
+/** Runs `work` inside the probe instance. */
+export function inProbe<R>(stub: DurableObjectStub<ProbeDO>, work: (probe: ProbeDO, state: DurableObjectState) => R | Promise<R>): Promise<R> {
+  return runInDurableObject(stub, (probe: ProbeDO, state) => work(probe, state));
+}
+
+/** How many schedule rows the DO holds (0 before its first schedule: no table yet). */
+export function rowCount(sql: SqlStorage): number {
+  const table = sql.exec("SELECT 1 FROM sqlite_master WHERE name = '__lmz_alarms'").toArray();
+  return table.length === 0 ? 0 : Number(sql.exec("SELECT COUNT(*) AS n FROM __lmz_alarms").one().n);
+}
+
+/** Rows and platform alarm of a DO, as seen from inside it. */
+export function storedState(stub: AnyStub): Promise<{ rows: number; alarm: number | null }> {
+  return runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, state) => ({
+    rows: rowCount(state.storage.sql),
+    alarm: await state.storage.getAlarm(),
+  }));
+}
+
+/** The probe's deliveries, tags only, in order. */
+export async function tagsOf(stub: DurableObjectStub<ProbeDO>): Promise<string[]> {
+  return inProbe(stub, (probe) => probe.deliveries().map((delivery: Delivery) => delivery.tag));
+}
+
+/** Waits until the probe has `count` deliveries (fired by the real platform alarm). */
+export function waitForTags(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<string[]> {
+  return vi.waitFor(
+    async () => {
+      const tags = await tagsOf(stub);
+      if (tags.length < count) throw new Error(`${tags.length} of ${count} fired`);
+      return tags;
+    },
+    { timeout, interval: 20 },
+  );
+}
+
+/**
+ * Every DO a test used must end clean: no rows, no alarm. Cleans up anyway,
+ * so one failure does not spill into the next test.
+ */
+export function expectCleanAfterEach(): void {
+  afterEach(async () => {
+    const leftovers: string[] = [];
+    for (const [key, reach] of used) {
+      const stub = reach();
+      const state = await storedState(stub);
+      if (state.rows > 0 || state.alarm !== null) leftovers.push(`${key}: ${state.rows} rows, alarm ${state.alarm}`);
+      await runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, ctx) => {
+        if (rowCount(ctx.storage.sql) > 0) ctx.storage.sql.exec("DELETE FROM __lmz_alarms");
+        await ctx.storage.deleteAlarm();
+      });
+    }
+    used.clear();
+    expect(leftovers, "schedules or alarms left behind").toEqual([]);
+  });
+}

@@ -1,0 +1,54 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { sealChain, type ChainOutcome } from "../../lib/envelope";
+import { getOperationChain, ctn, type OperationChain } from "../../lib/chains";
+import { postprocess } from "../../lib/structured-clone";
+import type { ProfileDO } from "../../examples/base-classes/profile";
+
+const whoAmI = getOperationChain(ctn<ProfileDO>().whoAmI()) as OperationChain;
+
+describe("a LumenizeBase DO knows who it is", () => {
+  it("learns its binding and name from the first call that reaches it, and keeps them", async () => {
+    const stub = env.PROFILE.getByName("grace");
+    const before = await stub.whoAmI();
+    expect(before.kind).toBe("durable-object");
+    expect(before.binding).toBeUndefined();
+
+    // ada calls grace: the envelope tells grace how she was addressed.
+    await env.PROFILE.getByName("ada").introduceTo("grace");
+    const after = await stub.whoAmI();
+    expect(after).toMatchObject({ kind: "durable-object", binding: "PROFILE", name: "grace" });
+    expect(after.id).toBe(env.PROFILE.idFromName("grace").toString());
+
+    // Persisted: a fresh instance (same storage) still knows.
+    const stored = await runInDurableObject(stub, (_instance, state) => state.storage.kv.get("__lumenize:identity"));
+    expect(stored).toEqual({ binding: "PROFILE", name: "grace" });
+  });
+
+  it("sees the caller's identity inside a method reached by a chain", async () => {
+    const seen = await env.PROFILE.getByName("hopper").introduceTo("lovelace");
+    expect(seen).toMatchObject({ kind: "durable-object", name: "hopper" });
+  });
+
+  it("refuses a false claim about its name or binding", async () => {
+    const stub = env.PROFILE.getByName("turing");
+    const lie = (callee: { binding: string; name?: string }) =>
+      stub.__executeChain(sealChain(whoAmI, { callee })) as Promise<ChainOutcome>;
+    await lie({ binding: "PROFILE", name: "not-turing" });
+    await lie({ binding: "COUNTER", name: "turing" });
+    const outcome = await lie({ binding: "PLAIN_VAR" });
+    if (!outcome.ok) throw new Error("expected a result");
+    const identity = postprocess(outcome.value) as { binding?: string; name?: string };
+    expect(identity.binding).toBeUndefined();
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.kv.get("__lumenize:identity"))).toBeUndefined();
+  });
+
+  it("returns malformed envelopes as errors in the outcome, never throwing", async () => {
+    const stub = env.PROFILE.getByName("robust");
+    for (const junk of [null, 42, { v: 2 }, { v: 1, chain: { v: 1, root: ["r", 99], objects: [] } }]) {
+      const outcome = (await stub.__executeChain(junk as never)) as ChainOutcome;
+      expect(outcome.ok).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { TimeoutError } from "../../lib";
+import type { GreeterWorker } from "../../examples/base-classes/greeter";
+import type { ProbeDO } from "../fixtures/probe";
+import { deliveriesOf, freshProbe, inProbe, sleep } from "./harness";
+
+describe("call delivers the result to the continuation", () => {
+  it("runs the continuation once with the remote result", async () => {
+    const { stub } = freshProbe();
+    const target = freshProbe("target").name;
+    const callId = await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().square(7);
+      return probe.lmz.call("PROBE", target, remote, probe.ctn().record(remote, "square"));
+    });
+    expect(callId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await deliveriesOf(stub, 1)).toEqual([{ tag: "square", result: 49 }]);
+  });
+
+  it("runs nested chains in the remote arguments on the remote side", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().square(probe.ctn<ProbeDO>().square(3));
+      probe.lmz.call("PROBE", "nested-target", remote, probe.ctn().record(remote, "nested"));
+    });
+    expect((await deliveriesOf(stub, 1))[0].result).toBe(81);
+  });
+
+  it("brings rich results home intact: Map, Set, Date, typed array, Error value, cycle", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().rich();
+      probe.lmz.call("PROBE", "rich-target", remote, probe.ctn().record(remote, "rich"));
+    });
+    const [{ result }] = await deliveriesOf(stub, 1);
+    const rich = result as { map: Map<unknown, unknown>; bytes: Uint8Array; error: Error; node: { self: unknown } };
+    expect(rich.map.get("when")).toEqual(new Date(0));
+    expect(rich.map.get(1)).toEqual(new Set([1, 2]));
+    expect(rich.bytes).toEqual(new Uint8Array([1, 2, 3]));
+    expect(rich.error).toBeInstanceOf(RangeError);
+    expect(rich.error.message).toBe("kept as a value");
+    expect(rich.node.self).toBe(rich.node);
+  });
+
+  it("reaches a LumenizeWorker through a service binding and an RpcTarget it returns", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<GreeterWorker>().makeGreeting("fr").say("Ada");
+      probe.lmz.call("GREETER", undefined, remote, probe.ctn().record(remote, "greet"));
+    });
+    expect((await deliveriesOf(stub, 1))[0].result).toBe("Bonjour, Ada!");
+  });
+
+  it("supports an awaited form, callRaw", async () => {
+    const { stub } = freshProbe();
+    const value = await inProbe(stub, (probe) => probe.lmz.callRaw("PROBE", "raw-target", probe.ctn<ProbeDO>().square(12)));
+    expect(value).toBe(144);
+  });
+});
+
+describe("call times out", () => {
+  it("delivers a TimeoutError once, and drops the result that arrives later", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().sleep(400);
+      probe.lmz.call("PROBE", "slow-target", remote, probe.ctn().record(remote, "slow"), { timeout: 50 });
+    });
+    const [delivery] = await deliveriesOf(stub, 1);
+    expect(delivery.result).toBeInstanceOf(TimeoutError);
+    expect((delivery.result as Error).message).toMatch(/got no result within 50 ms/);
+    await sleep(600); // the remote finished meanwhile
+    expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(1);
+  });
+
+  it("delivers the result once when it beats the timeout, and the timer never fires", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().sleep(10);
+      probe.lmz.call("PROBE", "quick-target", remote, probe.ctn().record(remote, "quick"), { timeout: 150 });
+    });
+    expect((await deliveriesOf(stub, 1))[0].result).toBe("slept 10");
+    await sleep(300); // past the timeout
+    expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(1);
+  });
+
+  it("rejects callRaw with a TimeoutError", async () => {
+    const { stub } = freshProbe();
+    const outcome = await inProbe(stub, (probe) =>
+      probe.lmz.callRaw("PROBE", "raw-slow", probe.ctn<ProbeDO>().sleep(300), { timeout: 30 }).then(String, (error: Error) => error.name),
+    );
+    expect(outcome).toBe("TimeoutError");
+  });
+});

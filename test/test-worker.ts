@@ -1,0 +1,8 @@
+/**
+ * The Worker the tests run against: every example, plus test-only fixtures
+ * (bound in vitest.config.ts, not in wrangler.jsonc, so `wrangler dev` users
+ * never see them). Exports are named one by one: the pool reads this file's
+ * exports without following `export *`.
+ */
+export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
+export { ProbeDO } from "./fixtures/probe";
