@@ -44,7 +44,18 @@ const config: Config = {
   baseUrl: '/',
   trailingSlash: false,
 
-  future: { v4: true },
+  // Docusaurus v4 behaviour, minus "Faster" (Rspack/SWC): @swc/core's lockfile
+  // entries for other platforms cannot be resolved from this project's registry,
+  // which breaks `npm ci`. The webpack build costs ~20 s more; correctness first.
+  future: {
+    v4: {
+      removeLegacyPostBuildHeadAttribute: true,
+      useCssCascadeLayers: true,
+      siteStorageNamespacing: true,
+      fasterByDefault: false,
+      mdx1CompatDisabledByDefault: true,
+    },
+  },
 
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
