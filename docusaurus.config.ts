@@ -10,6 +10,7 @@ import type { PluginOptions as SearchOptions } from '@easyops-cn/docusaurus-sear
 import codeImport from 'remark-code-import';
 import apiReference from './website/plugins/api-reference';
 import codeImportDeps from './website/plugins/code-import-deps';
+import landingExample from './website/plugins/landing-example';
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -93,6 +94,8 @@ const config: Config = {
     bundlerFixes,
     // Pages depend on the files they import code from (cache, dev reload).
     (context) => codeImportDeps(context, { rootDir, contentDirs: ['website/docs', 'website/src/pages'] }),
+    (context) =>
+      landingExample(context, { file: 'examples/call/user.ts', from: 'export class UserDO', until: '/** The same call with a deadline' }),
     // TypeDoc from the TSDoc in lib/, written to website/docs/api/ (generated, gitignored).
     (context) =>
       apiReference(context, {

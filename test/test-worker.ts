@@ -6,3 +6,4 @@
  */
 export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
+export { ProbeWorker } from "./fixtures/probe-worker";

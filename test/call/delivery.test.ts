@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TimeoutError } from "../../lib";
 import type { GreeterWorker } from "../../examples/base-classes/greeter";
 import type { ProbeDO } from "../fixtures/probe";
@@ -50,6 +50,18 @@ describe("call delivers the result to the continuation", () => {
     expect((await deliveriesOf(stub, 1))[0].result).toBe("Bonjour, Ada!");
   });
 
+  it("keeps the caller's input gate open while a call is in flight", async () => {
+    const { stub } = freshProbe();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().sleep(300);
+      probe.lmz.call("PROBE", "gate-target", remote, probe.ctn().record(remote, "slow"));
+    });
+    // Another request reaches the caller at once: it answers before the call completes.
+    expect(await stub.square(4)).toBe(16);
+    expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(0);
+    expect((await deliveriesOf(stub, 1))[0].result).toBe("slept 300");
+  });
+
   it("supports an awaited form, callRaw", async () => {
     const { stub } = freshProbe();
     const value = await inProbe(stub, (probe) => probe.lmz.callRaw("PROBE", "raw-target", probe.ctn<ProbeDO>().square(12)));
@@ -58,7 +70,8 @@ describe("call delivers the result to the continuation", () => {
 });
 
 describe("call times out", () => {
-  it("delivers a TimeoutError once, and drops the result that arrives later", async () => {
+  it("delivers a TimeoutError once, and drops (and logs) the result that arrives later", async () => {
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { stub } = freshProbe();
     await inProbe(stub, (probe) => {
       const remote = probe.ctn<ProbeDO>().sleep(400);
@@ -69,6 +82,8 @@ describe("call times out", () => {
     expect((delivery.result as Error).message).toMatch(/got no result within 50 ms/);
     await sleep(600); // the remote finished meanwhile
     expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(1);
+    expect(warned.mock.calls.some(([message]) => /arrived after the timeout and was dropped/.test(String(message)))).toBe(true);
+    warned.mockRestore();
   });
 
   it("delivers the result once when it beats the timeout, and the timer never fires", async () => {

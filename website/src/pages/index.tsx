@@ -5,6 +5,9 @@ import Link from '@docusaurus/Link';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { useAllDocsData } from '@docusaurus/plugin-content-docs/client';
 import Layout from '@theme/Layout';
+import CodeBlock from '@theme/CodeBlock';
+import { usePluginData } from '@docusaurus/useGlobalData';
+import type { LandingExample } from '../../plugins/landing-example';
 import Heading from '@theme/Heading';
 import styles from './index.module.css';
 
@@ -70,6 +73,24 @@ function CapabilityCard({ capability }: { capability: Capability }): ReactNode {
   );
 }
 
+/** The call example, read from examples/call/user.ts at build time (tested in test/call). */
+function LandingCode(): ReactNode {
+  const example = usePluginData('lumenize-landing-example') as LandingExample;
+  return (
+    <section className={styles.example} aria-label="Example">
+      <Heading as="h2">A call, with its answer arriving later</Heading>
+      <CodeBlock language="ts" title={example.file}>
+        {example.code}
+      </CodeBlock>
+      <p>
+        Run it: <code>npm install &amp;&amp; npm start</code>, then open{' '}
+        <code>http://localhost:8787/call/user/ada/visit</code> and{' '}
+        <code>http://localhost:8787/call/user/ada/log</code>.
+      </p>
+    </section>
+  );
+}
+
 export default function Home(): ReactNode {
   const { siteConfig } = useDocusaurusContext();
   return (
@@ -96,6 +117,7 @@ export default function Home(): ReactNode {
             <CapabilityCard key={capability.name} capability={capability} />
           ))}
         </section>
+        <LandingCode />
         <p className={styles.foundations}>
           All three are built on the same <Link to="/docs/foundations">foundations</Link>: a
           structured-clone that keeps Maps, Dates, cycles and Error subclasses intact, typed
