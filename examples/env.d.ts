@@ -7,6 +7,9 @@ declare namespace Cloudflare {
     USER: DurableObjectNamespace<import("./call/user").UserDO>;
     REMINDERS: DurableObjectNamespace<import("./alarms/reminders").RemindersDO>;
     GREETER: Service<import("./base-classes/greeter").GreeterWorker>;
+    WEATHER: DurableObjectNamespace<import("./proxy-fetch/weather").WeatherDO>;
+    FETCH_ORCHESTRATOR: DurableObjectNamespace<import("../lib").FetchOrchestrator>;
+    FETCH_EXECUTOR: Service<import("../lib").FetchExecutor>;
   }
 }
 interface Env extends Cloudflare.Env {}

@@ -11,6 +11,9 @@ export { GreeterWorker } from "./base-classes/greeter";
 export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
 export { RemindersDO } from "./alarms/reminders";
+export { WeatherDO } from "./proxy-fetch/weather";
+// proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.
+export { FetchExecutor, FetchOrchestrator } from "../lib";
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {

@@ -2,6 +2,7 @@
  * The examples' HTTP routes: `GET /` lists them all. Each example folder adds
  * its own entries below.
  */
+import { weatherApi } from "./proxy-fetch/api";
 import { roundTripDemo } from "./structured-clone/round-trip";
 
 export interface Route {
@@ -119,6 +120,54 @@ export const routes: Route[] = [
       const reminders = env.REMINDERS.getByName(name);
       const outcome = answer === "accept" ? await reminders.acceptOffer(offerId) : await reminders.declineOffer(offerId);
       return Response.json({ outcome });
+    },
+  },
+  // --- proxy-fetch --------------------------------------------------------------
+  {
+    pattern: /^\/proxy-fetch\/api\//,
+    example: "/proxy-fetch/api/forecast/Paris?delay=500",
+    description: "The stand-in weather API the WeatherDO routes fetch (?delay=<ms>, ?status=<code>)",
+    handle: (request) => weatherApi(request),
+  },
+  {
+    pattern: /^\/proxy-fetch\/(?<name>[\w-]+)\/forecast\/(?<city>[\w-]+)$/,
+    example: "/proxy-fetch/ada/forecast/Paris?delay=500",
+    description: "WeatherDO fetches a forecast through proxyFetch (?strategy=simple: proxyFetchSimple; ?timeout=300&delay=1000: a TimeoutError); returns the request id at once",
+    async handle(request, env, { name, city }) {
+      const query = new URL(request.url).searchParams;
+      // The stand-in API above, served by this same Worker; `delay` and `status` pass through.
+      const api = new URL(`/proxy-fetch/api/forecast/${city}`, request.url);
+      for (const knob of ["delay", "status"]) if (query.has(knob)) api.searchParams.set(knob, query.get(knob)!);
+      const weather = env.WEATHER.getByName(name);
+      try {
+        const timeout = query.get("timeout");
+        const requestId =
+          timeout !== null
+            ? await weather.forecastWithin(city, api.href, Number(timeout))
+            : query.get("strategy") === "simple"
+              ? await weather.forecastSimple(city, api.href)
+              : await weather.forecast(city, api.href);
+        return Response.json({ requestId, reports: `/proxy-fetch/${name}/reports` });
+      } catch (error) {
+        // A ProxyFetchError at the call site (say, ?timeout=0) says what to fix.
+        return Response.json({ error: (error as Error).message }, { status: 400 });
+      }
+    },
+  },
+  {
+    pattern: /^\/proxy-fetch\/(?<name>[\w-]+)\/reports$/,
+    example: "/proxy-fetch/ada/reports",
+    description: "What WeatherDO's continuation received: Responses and Errors",
+    async handle(_request, env, { name }) {
+      return Response.json(await env.WEATHER.getByName(name).reports());
+    },
+  },
+  {
+    pattern: /^\/proxy-fetch\/orchestrator\/stats$/,
+    example: "/proxy-fetch/orchestrator/stats",
+    description: "FetchOrchestrator's queue: pending, in flight, delivered, timed out, failed",
+    async handle(_request, env) {
+      return Response.json(await env.FETCH_ORCHESTRATOR.getByName("default").stats());
     },
   },
 ];

@@ -11,5 +11,6 @@ export * from "./base";
 export * from "./call";
 export * from "./chains";
 export * from "./errors";
+export * from "./proxy-fetch";
 export * from "./structured-clone";
 export type { Identity, Address } from "./envelope";

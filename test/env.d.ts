@@ -3,6 +3,8 @@ declare namespace Cloudflare {
   interface Env {
     PLAIN_VAR: string;
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
+    BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
+    DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }
 }
 

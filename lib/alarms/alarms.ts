@@ -64,7 +64,8 @@ export class Alarms {
   /**
    * Schedules `continuation` (a chain from `this.ctn()`) to run once after
    * `delay` **seconds** (0 and fractions allowed; milliseconds are kept).
-   * Put `$schedule` among its arguments to receive the fired {@link Schedule}.
+   * Put `$schedule` among its arguments to receive the fired {@link Schedule}
+   * (or `options.result`, if given).
    *
    * @example
    * ```ts
@@ -119,7 +120,8 @@ export class Alarms {
     // Serialize before writing, so a value that cannot be stored leaves nothing behind.
     const chain = stringifySync(operationChain);
     const metadata = options.metadata === undefined ? null : stringifySync(options.metadata);
-    this.#table.upsert({ id, type: schedule.type, time: schedule.time, cron: schedule.type === "cron" ? schedule.cron : null, chain, metadata });
+    const result = options.result === undefined ? null : stringifySync(options.result);
+    this.#table.upsert({ id, type: schedule.type, time: schedule.time, cron: schedule.type === "cron" ? schedule.cron : null, chain, metadata, result });
     this.#arm();
     return schedule;
   }
@@ -226,8 +228,10 @@ export class Alarms {
 
   async #runOne(row: AlarmRow, token: number): Promise<Schedule | undefined> {
     let schedule: Schedule;
+    let result: unknown;
     try {
       schedule = toSchedule(row);
+      result = row.result === null ? schedule : parse(row.result);
     } catch (error) {
       console.error(`[lumenize] alarms: schedule "${row.id}" could not be read back and was dropped.`, error);
       this.#table.finish(row.id, token);
@@ -239,7 +243,7 @@ export class Alarms {
       return undefined;
     }
     try {
-      await executeOperationChain(schedule.operationChain, this.#host, { result: schedule });
+      await executeOperationChain(schedule.operationChain, this.#host, { result });
     } catch (error) {
       this.#failed(row, token, schedule, error);
       return schedule;

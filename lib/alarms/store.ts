@@ -23,6 +23,8 @@ export interface AlarmRow extends Record<string, SqlStorageValue> {
   chain: string;
   /** The metadata, likewise, or null when there is none. */
   metadata: string | null;
+  /** `options.result`, likewise, or null: the fired Schedule is the result. */
+  result: string | null;
   /** 0 while waiting; the claim token of the run in progress otherwise. */
   running: number;
   /** Failed (or crashed) runs so far. */
@@ -37,12 +39,13 @@ export const SQL = {
     cron TEXT,
     chain TEXT NOT NULL,
     metadata TEXT,
+    result TEXT,
     running INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID`,
   createIndex: `CREATE INDEX IF NOT EXISTS __lmz_alarms_by_time ON __lmz_alarms (running, time, id)`,
   tableExists: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__lmz_alarms'`,
-  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, running, attempts) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`,
+  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, result, running, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)`,
   get: `SELECT * FROM __lmz_alarms WHERE id = ?`,
   /** A one-shot being run has fired: only the run decides its fate. A cron being run can be stopped. */
   cancel: `DELETE FROM __lmz_alarms WHERE id = ? AND (running = 0 OR type = 'cron') RETURNING *`,
@@ -74,13 +77,13 @@ export class AlarmTable {
     return this.#exists;
   }
 
-  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata">): void {
+  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata" | "result">): void {
     if (!this.#exists) {
       this.#sql.exec(SQL.createTable);
       this.#sql.exec(SQL.createIndex);
       this.#exists = true;
     }
-    this.#sql.exec(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata);
+    this.#sql.exec(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata, row.result);
   }
 
   get(id: string): AlarmRow | undefined {

@@ -52,6 +52,13 @@ export interface ScheduleOptions<M = unknown> {
   id?: string;
   /** Any structured-clone-able value, stored with the schedule and handed back with it. */
   metadata?: M;
+  /**
+   * The value result placeholders (`$schedule`, or any other) receive when
+   * this schedule fires. Default: the fired {@link Schedule}. Any
+   * structured-clone-able value, stored with the schedule; proxy-fetch uses
+   * it so a timeout schedule hands its continuation a `TimeoutError`.
+   */
+  result?: unknown;
 }
 
 /** A time given to `getSchedules`: a `Date` or epoch milliseconds. */

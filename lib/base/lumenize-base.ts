@@ -6,6 +6,7 @@ import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { openDoor } from "./door";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
+import { settleSchedule } from "./settle";
 
 /**
  * Base class for Lumenize Durable Objects (SQLite-backed).
@@ -54,6 +55,25 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
     return openDoor(this, envelope, (address) => this.#identity.learn(address));
+  }
+
+  /**
+   * The delivery door: if the one-shot schedule `scheduleId` is still
+   * pending, cancels it and runs its continuation now with `outcome`'s value
+   * (or its Error) in place of the result placeholders, and returns `true`.
+   * Of a delivery and the schedule's own firing, exactly one runs the
+   * continuation: a late or duplicate delivery returns `false` and is
+   * logged. A continuation that throws here is logged, not retried.
+   *
+   * Plumbing for capabilities that wait on an answer from elsewhere with a
+   * timeout schedule as the fallback (proxy-fetch). Chains cannot reach it.
+   *
+   * @throws {InvalidInputError} for a missing id or an outcome that is not a
+   *   `ChainOutcome`; the schedule is left as it was.
+   * @see https://lumenize.dev/docs/capabilities/proxy-fetch
+   */
+  __settleSchedule(scheduleId: string, outcome: ChainOutcome): Promise<boolean> {
+    return settleSchedule(this, this.lmz.alarms, scheduleId, outcome);
   }
 }
 

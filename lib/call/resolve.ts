@@ -2,7 +2,7 @@
  * Turns `(binding, target)` into an RPC stub, synchronously, so a wrong
  * binding fails at the call site with nothing sent.
  */
-import type { Address } from "../envelope";
+import { isNamespace, isService, type Address } from "../envelope";
 import { CallError } from "./errors";
 import type { CallTarget } from "./types";
 
@@ -36,20 +36,6 @@ export function resolveTarget(env: unknown, binding: string, target: CallTarget)
     return { stub: found as unknown as ChainDoor, address: { binding } };
   }
   throw new CallError(`Binding "${binding}" is neither a Durable Object namespace nor a service binding, so it cannot be called.`);
-}
-
-// Service bindings are RPC proxies that answer every property name with a
-// remote method, so look at what their prototypes really define.
-function isNamespace(value: unknown): value is DurableObjectNamespace {
-  return typeof prototypeOf(value)?.idFromName === "function";
-}
-
-function isService(value: unknown): value is Fetcher {
-  return typeof prototypeOf(value)?.fetch === "function" && !isNamespace(value);
-}
-
-function prototypeOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
 }
 
 function isDurableObjectId(value: unknown): value is DurableObjectId {

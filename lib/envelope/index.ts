@@ -7,3 +7,4 @@
  */
 export type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
 export { openEnvelope, openOutcome, sealChain, sealChainAsync, sealOutcome } from "./envelope";
+export { isNamespace, isService } from "./bindings";

@@ -1,0 +1,89 @@
+/**
+ * Reaching the other parties of a proxied fetch through `env`: the executor
+ * (a service binding), the orchestrator and the origin (Durable Object
+ * namespaces). Each lookup either returns a stub or says what to fix.
+ */
+import { isNamespace, isService, type Address, type ChainEnvelope, type ChainOutcome } from "../envelope";
+import { ProxyFetchError } from "./errors";
+import type { ExecutorKind, FetchJob, JobClaim, OrchestratedJob, OriginAddress } from "./types";
+
+/** What an executor exposes over RPC: `FetchExecutor`, or its `FetchExecutorRpcTarget`. */
+export interface ExecutorStub {
+  executeFetches(jobs: FetchJob[]): Promise<(string | null)[]>;
+  executorTarget(): Promise<ExecutorStub & Partial<Disposable>>;
+}
+
+/** The orchestrator's plumbing, as the origin and the executor call it. */
+export interface OrchestratorStub {
+  __enqueue(jobs: OrchestratedJob[]): Promise<void>;
+  __claim(id: string): Promise<JobClaim | null>;
+}
+
+/** The origin's doors, as the executor and the orchestrator call them. */
+export interface OriginStub {
+  __settleSchedule(scheduleId: string, outcome: ChainOutcome): Promise<boolean>;
+  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome>;
+}
+
+export function bindingsOf(env: unknown): Record<string, unknown> {
+  return (env ?? {}) as Record<string, unknown>;
+}
+
+/** The executor's service binding. @throws {ProxyFetchError} if there is none. */
+export function executorService(env: unknown, binding: string): ExecutorStub {
+  const found = bindingsOf(env)[binding];
+  if (!isService(found)) {
+    const known = Object.keys(bindingsOf(env)).filter((name) => isService(bindingsOf(env)[name]));
+    throw new ProxyFetchError(
+      `${found === undefined ? "Missing" : "Unusable"} executor binding "${binding}": proxy-fetch needs a service binding to a FetchExecutor entrypoint, e.g. { "binding": "${binding}", "service": "<this worker>", "entrypoint": "FetchExecutor" } under "services" in wrangler.jsonc, or pass options.executorBinding. Service bindings here: ${known.join(", ") || "(none)"}.`,
+    );
+  }
+  return found as unknown as ExecutorStub;
+}
+
+/**
+ * Hands `jobs` to one executor invocation; resolves once it took them (not
+ * when the fetches are done) with, per job, `null` (accepted) or why not: the
+ * executor's refusal, or the error that kept the whole batch from arriving.
+ * Never rejects.
+ */
+export async function dispatch(env: unknown, executor: { binding: string; kind: ExecutorKind }, jobs: FetchJob[]): Promise<unknown[]> {
+  try {
+    const service = executorService(env, executor.binding);
+    if (executor.kind === "worker") return await service.executeFetches(jobs);
+    const target = await service.executorTarget();
+    try {
+      return await target.executeFetches(jobs);
+    } finally {
+      // Releases the entrypoint's invocation; the work it took on stays alive under its waitUntil.
+      target[Symbol.dispose]?.();
+    }
+  } catch (cause) {
+    return jobs.map(() => cause);
+  }
+}
+
+/** A Durable Object namespace binding. @throws {ProxyFetchError} if `binding` is not one. */
+export function namespace(env: unknown, binding: string, role: string, fix: string): DurableObjectNamespace {
+  const found = bindingsOf(env)[binding];
+  if (!isNamespace(found)) {
+    throw new ProxyFetchError(`${found === undefined ? "Missing" : "Unusable"} ${role} binding "${binding}": it must be a Durable Object namespace. ${fix}`);
+  }
+  return found;
+}
+
+export function originStub(env: unknown, origin: OriginAddress): OriginStub {
+  const ns = namespace(env, origin.binding, "origin", "The executor must share the origin's bindings to deliver to it.");
+  const stub = origin.name !== undefined ? ns.getByName(origin.name) : ns.get(ns.idFromString(origin.id));
+  return stub as unknown as OriginStub;
+}
+
+export function orchestratorStub(env: unknown, orchestrator: { binding: string; name: string }): OrchestratorStub {
+  const ns = namespace(env, orchestrator.binding, "orchestrator", "Bind FetchOrchestrator under that name in wrangler.jsonc.");
+  return ns.getByName(orchestrator.name) as unknown as OrchestratorStub;
+}
+
+/** How the origin is addressed in an envelope, so it can learn its own binding and name. */
+export function calleeOf(origin: OriginAddress): Address {
+  return origin.name === undefined ? { binding: origin.binding } : { binding: origin.binding, name: origin.name };
+}

@@ -1,0 +1,170 @@
+/**
+ * What an executor does with a job, shared by `FetchExecutor` and
+ * `FetchExecutorRpcTarget`: accept it at once, then, under the host's
+ * `waitUntil`, fetch with the job's own timeout (and retries, if asked),
+ * and deliver the Response or Error home by the job's reply route.
+ */
+import type { Identity } from "../envelope";
+import { InvalidInputError, TimeoutError } from "../errors";
+import { postprocess } from "../structured-clone";
+import { orchestratorStub } from "./bindings";
+import { deliverContinuation, deliverToSchedule, sealResult } from "./deliver";
+import { ProxyFetchError } from "./errors";
+import type { FetchJob, ResolvedRetry } from "./types";
+
+/** Statuses whose Response cannot carry a body. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * Checks `job` and starts it under `keepAlive`; returns before the fetch
+ * starts, so the caller (a Durable Object) is not billed while it runs.
+ * @throws {InvalidInputError} for a malformed job: nothing is started.
+ */
+export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Promise<unknown>) => void, caller: Identity): void {
+  assertFetchJob(job);
+  keepAlive(runFetchJob(env, job, caller));
+}
+
+/**
+ * Accepts each of `jobs` through `accept` (an executor's `executeFetch`, so
+ * subclasses that override it are honoured) and returns, per job, `null` or
+ * why it was refused: one bad job does not sink the others.
+ * @throws {InvalidInputError} if `jobs` is not an array.
+ */
+export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (string | null)[] {
+  if (!Array.isArray(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs made by proxyFetch()/proxyFetchSimple().");
+  return jobs.map((job: FetchJob) => {
+    try {
+      accept(job);
+      return null;
+    } catch (error) {
+      return String((error as Error)?.message ?? error);
+    }
+  });
+}
+
+/** Fetches and delivers. Never rejects: every failure ends as a delivered Error or a log line. */
+export async function runFetchJob(env: unknown, job: FetchJob, caller: Identity): Promise<void> {
+  const result = await performFetch(job);
+  if (job.testMode?.simulateDeliveryFailure) {
+    console.warn(`[lumenize] proxy-fetch ${job.id}: testMode.simulateDeliveryFailure dropped the result; the timeout fallback will answer.`);
+    return;
+  }
+  try {
+    const reply = job.reply;
+    switch (reply.kind) {
+      case "schedule": {
+        const ran = await deliverToSchedule(env, reply.origin, reply.scheduleId, await sealResult(result));
+        if (!ran) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the timeout had answered; dropped.`);
+        return;
+      }
+      case "orchestrator": {
+        // The claim is the arbitration: of the executor and the orchestrator's timeout, only one gets the job.
+        const claim = await orchestratorStub(env, reply).__claim(job.id);
+        if (!claim) {
+          console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the timeout had answered; dropped.`);
+          return;
+        }
+        await deliverContinuation(env, claim.origin, claim.continuation, result, { caller, requestId: job.id });
+        return;
+      }
+      default:
+        reply satisfies never;
+    }
+  } catch (error) {
+    console.error(`[lumenize] proxy-fetch ${job.id}: the result could not be delivered; the origin's timeout will answer.`, error);
+  }
+}
+
+/**
+ * The outbound fetch: a Response with its body read, or an Error naming the
+ * URL. The one `AbortSignal.timeout` covers every attempt, the waits between
+ * them, and reading the body.
+ */
+export async function performFetch(job: FetchJob): Promise<Response | Error> {
+  let request: Request;
+  try {
+    request = postprocess(job.request) as Request;
+    if (!(request instanceof Request)) throw new TypeError("the job's request is not a Request");
+  } catch (cause) {
+    return new ProxyFetchError(`proxy-fetch ${job.id}: the request could not be rebuilt: ${messageOf(cause)}`, { cause });
+  }
+  const { method, url } = request;
+  const signal = AbortSignal.timeout(job.timeout);
+  const retry = job.retry && job.retry.methods.includes(method) ? job.retry : undefined;
+  const attempts = retry?.attempts ?? 1;
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= attempts;
+    try {
+      // Rebuilt per attempt: a body can be sent only once.
+      const response = await fetch(attempt === 1 ? request : (postprocess(job.request) as Request), { signal });
+      if (!last && retry!.statuses.includes(response.status)) {
+        await response.body?.cancel();
+        await pause(backoffOf(retry!, attempt), signal);
+        continue;
+      }
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (cause) {
+      if (signal.aborted) {
+        const tries = attempt > 1 ? ` (${attempt} attempts)` : "";
+        return new TimeoutError(
+          `proxy-fetch ${job.id}: ${method} ${url} got no complete response within its timeout of ${job.timeout} ms${tries}. Raise options.timeout if the API is this slow.`,
+        );
+      }
+      if (last) {
+        const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+        return new ProxyFetchError(`proxy-fetch ${job.id}: ${method} ${url} failed${tries}: ${messageOf(cause)}`, { cause });
+      }
+      try {
+        await pause(backoffOf(retry!, attempt), signal);
+      } catch {
+        // The timeout ran out while waiting: the next attempt reports it.
+      }
+    }
+  }
+}
+
+function backoffOf(retry: ResolvedRetry, attempt: number): number {
+  return retry.backoff * 2 ** (attempt - 1);
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    function abort(): void {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", abort, { once: true });
+  });
+}
+
+function messageOf(error: unknown): string {
+  return String((error as Error)?.message ?? error);
+}
+
+/** @throws {InvalidInputError} unless `job` is a well-formed {@link FetchJob}. */
+export function assertFetchJob(job: unknown): asserts job is FetchJob {
+  const fail = (problem: string) =>
+    new InvalidInputError(`Malformed proxy-fetch job: ${problem}. Jobs are made by proxyFetch()/proxyFetchSimple(); do not call executeFetch() by hand.`);
+  if (typeof job !== "object" || job === null || (job as { v?: unknown }).v !== 1) throw fail("expected { v: 1, ... }");
+  const { id, request, timeout, reply } = job as Partial<FetchJob>;
+  if (typeof id !== "string" || id === "") throw fail("no id");
+  if (request === undefined || request === null) throw fail("no request");
+  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) throw fail("timeout must be a positive number of milliseconds");
+  const kind = (reply as { kind?: unknown } | undefined)?.kind;
+  if (kind === "schedule") {
+    const { origin, scheduleId } = reply as Extract<FetchJob["reply"], { kind: "schedule" }>;
+    if (typeof scheduleId !== "string" || typeof origin?.binding !== "string" || typeof origin?.id !== "string") throw fail("incomplete schedule reply");
+  } else if (kind === "orchestrator") {
+    const { binding, name } = reply as Extract<FetchJob["reply"], { kind: "orchestrator" }>;
+    if (typeof binding !== "string" || typeof name !== "string") throw fail("incomplete orchestrator reply");
+  } else {
+    throw fail(`unknown reply kind ${JSON.stringify(String(kind))}`);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Runs exactly the code the "proxy-fetch" docs page shows
+ * (examples/proxy-fetch): WeatherDO asks for forecasts through both
+ * strategies, against the test internet, and keeps what came back.
+ */
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
+import { API, expectCleanAfterEach, track } from "./harness";
+
+expectCleanAfterEach();
+
+const app = (exports as unknown as { default: { fetch(url: string): Promise<Response> } }).default;
+
+let counter = 0;
+function freshWeather(prefix: string) {
+  const name = `weather-${prefix}-${counter++}`;
+  track(`WEATHER/${name}`, () => env.WEATHER.getByName(name));
+  // The example uses the default orchestrator: it must end with no jobs and no alarm too.
+  track("FETCH_ORCHESTRATOR/default", () => env.FETCH_ORCHESTRATOR.getByName("default"));
+  return { name, weather: env.WEATHER.getByName(name) };
+}
+
+function reportsOf(weather: DurableObjectStub<WeatherDO>, count: number): Promise<Report[]> {
+  return vi.waitFor(
+    async () => {
+      // `body` is whatever JSON the API sent, typed unknown, which RPC types cannot map.
+      const reports = (await weather.reports()) as unknown as Report[];
+      if (reports.length < count) throw new Error(`${reports.length} of ${count} reports`);
+      return reports;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+describe("the proxy-fetch page example: WeatherDO", () => {
+  it("gets a forecast through the orchestrator (proxyFetch)", async () => {
+    const { weather } = freshWeather("orchestrated");
+    const requestId = await weather.forecast("Paris", `${API}/forecast/Paris`);
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await reportsOf(weather, 1)).toEqual([{ city: "Paris", status: 200, body: expect.objectContaining({ path: "/forecast/Paris", method: "GET" }) }]);
+  });
+
+  it("gets a forecast with one alarm as the only record (proxyFetchSimple)", async () => {
+    const { weather } = freshWeather("simple");
+    await weather.forecastSimple("Oslo", `${API}/forecast/Oslo?status=503`);
+    // Any status is a Response: the continuation decides what a 503 means.
+    expect(await reportsOf(weather, 1)).toEqual([{ city: "Oslo", status: 503, body: expect.objectContaining({ path: "/forecast/Oslo" }) }]);
+  });
+
+  it("reports the executor's timeout as a TimeoutError naming the url", async () => {
+    const { weather } = freshWeather("timeout");
+    await weather.forecastWithin("Lima", `${API}/forecast/Lima?delay=3000`, 200);
+    const [report] = await reportsOf(weather, 1);
+    expect(report.error?.name).toBe("TimeoutError");
+    expect(report.error?.message).toContain(`GET ${API}/forecast/Lima?delay=3000 got no complete response within its timeout of 200 ms`);
+  });
+
+  it("sends a POST with its headers and JSON body", async () => {
+    const { weather } = freshWeather("post");
+    await weather.sendObservation("Cairo", 31, `${API}/observations`);
+    const [report] = await reportsOf(weather, 1);
+    expect(report.body).toMatchObject({ method: "POST", echo: '{"city":"Cairo","celsius":31}', headers: { "content-type": "application/json" } });
+  });
+
+  it("retries a GET through dropped connections, then reports the ProxyFetchError", async () => {
+    const { weather } = freshWeather("retry");
+    await weather.forecastWithRetry("Quito", `${API}/forecast/Quito?fail=1`);
+    const [report] = await reportsOf(weather, 1);
+    expect(report.error).toEqual({ name: "ProxyFetchError", message: expect.stringMatching(/GET \S+Quito\?fail=1 failed after 3 attempts: Network connection lost/) });
+  });
+});
+
+describe("the proxy-fetch routes", () => {
+  it("serves the stand-in api that npm start points the routes at", async () => {
+    const response = await app.fetch("http://example.test/proxy-fetch/api/forecast/Paris");
+    expect(await response.json()).toEqual({ city: "Paris", forecast: "sunny", high: 21 });
+  });
+
+  it("fetches a forecast by route and shows it on the reports route", async () => {
+    const { name } = freshWeather("route");
+    // Opened on the test internet's host, the route's stand-in url lands on the test internet.
+    const started = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?strategy=simple&delay=10`);
+    expect(await started.json()).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), reports: `/proxy-fetch/${name}/reports` });
+    await reportsOf(env.WEATHER.getByName(name), 1);
+    const reports = (await (await app.fetch(`${API}/proxy-fetch/${name}/reports`)).json()) as Report[];
+    expect(reports).toEqual([{ city: "Rome", status: 200, body: expect.objectContaining({ path: "/proxy-fetch/api/forecast/Rome" }) }]);
+  });
+
+  it("answers a bad timeout with the call-site error", async () => {
+    const { name } = freshWeather("route-bad");
+    const response = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?timeout=0`);
+    expect(response.status).toBe(400);
+    // The error crossed RPC from the DO, so its message now leads with its name.
+    expect(await response.json()).toEqual({ error: "ProxyFetchError: Invalid timeout 0: give a positive, finite number of milliseconds." });
+  });
+
+  it("shows the orchestrator's stats", async () => {
+    freshWeather("stats");
+    const stats = await (await app.fetch("http://example.test/proxy-fetch/orchestrator/stats")).json();
+    expect(stats).toEqual({ pending: 0, inFlight: 0, delivered: expect.any(Number), timedOut: expect.any(Number), failed: expect.any(Number) });
+  });
+});
