@@ -1,6 +1,8 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
-import { fakeInternet } from "./test/fake-internet.ts";
+import { fakeInternetService } from "./test/fake-internet.ts";
+import { benchDurableObjects } from "./examples/bench/bindings.ts";
 
 // Every test runs inside workerd with the same bindings `wrangler dev` serves,
 // so the examples the docs import are exactly what the tests exercise.
@@ -11,12 +13,20 @@ export default defineConfig({
       // The examples plus test-only fixtures (see test/test-worker.ts).
       main: "./test/test-worker.ts",
       miniflare: {
-        durableObjects: { PROBE: { className: "ProbeDO", useSQLite: true } },
+        // The bench controllers too, for the bench smoke test (test/bench/smoke.test.ts).
+        durableObjects: { PROBE: { className: "ProbeDO", useSQLite: true }, ...benchDurableObjects },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.
         bindings: { PLAIN_VAR: "not callable" },
+        // Executors that throw or die, for the proxy-fetch failure tests (test/fixtures/faulty-executors.ts).
+        serviceBindings: {
+          // kCurrentWorker: this Worker (the pool's own; miniflare comes with it).
+          BROKEN_EXECUTOR: { name: kCurrentWorker, entrypoint: "BrokenExecutor" },
+          DEAD_EXECUTOR: { name: kCurrentWorker, entrypoint: "DeadExecutor" },
+        },
         // There is no internet here: anything the examples fetch from
-        // `https://api.example.test` is answered by this local stand-in.
-        outboundService: (request: Request) => fakeInternet(request),
+        // `https://api.example.test` is answered by this local stand-in
+        // (Node-style, so it can drop a connection: see the file).
+        outboundService: fakeInternetService,
       },
     }),
   ],

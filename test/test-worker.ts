@@ -5,5 +5,8 @@
  * exports without following `export *`.
  */
 export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
+export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
+export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
+export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";

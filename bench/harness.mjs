@@ -1,0 +1,208 @@
+// The Node side of the bench: starts the bench Worker under workerd and
+// drives its ExperimentControllers in batches.
+//
+//   const bench = await startBench();          // Miniflare (workerd), local only
+//   const result = await bench.batch({ binding, instance, method, size, params });
+//   const cases = await runExperiment(bench, experiment, { quick });
+//   await bench.dispose();
+//
+// Each batch is timed twice: inside the Durable Object (`elapsedMs`, from
+// just before the first send to the last completion) and here around the
+// HTTP request (`clientMs`, which adds the client↔Worker hop). Every
+// comparison is a ratio against the baseline variant measured in the same
+// round, and rounds alternate the order of the variants, so drift in the
+// machine's speed cancels out.
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { casesOf } from './experiments.mjs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const fromWrangler = createRequire(require.resolve('wrangler/package.json'));
+
+/**
+ * Starts the bench Worker (bench/wrangler.jsonc) locally and returns a client.
+ *
+ * The config is read by wrangler itself; the Worker is bundled once with
+ * esbuild and run under Miniflare (workerd), with no file watching: a file
+ * edited during a run cannot reload the Worker mid-measurement. Nothing leaves
+ * the machine: no account, no remote bindings, no `Request.cf` download.
+ */
+export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.jsonc'), log = () => {} } = {}) {
+  const started = performance.now();
+  const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
+  // Miniflare and esbuild are wrangler's own dependencies: load the copies it uses.
+  const { Miniflare } = await import(pathToFileURL(fromWrangler.resolve('miniflare')).href);
+  const esbuild = await import(pathToFileURL(fromWrangler.resolve('esbuild')).href);
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
+  const bundle = await esbuild.build({
+    entryPoints: [main],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    // Provided by workerd (nodejs_compat for node:*).
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'silent',
+  });
+  const mf = new Miniflare({
+    ...workerOptions,
+    modules: [{ type: 'ESModule', path: 'bench.mjs', contents: bundle.outputFiles[0].text }],
+    host: '127.0.0.1',
+    port: 0,
+    cf: false,
+    inspectorPort: process.env.BENCH_INSPECTOR ? Number(process.env.BENCH_INSPECTOR) : undefined,
+  });
+  const url = await mf.ready;
+  log(`bench Worker up at ${url.origin} in ${Math.round(performance.now() - started)} ms`);
+  return {
+    url,
+    /** Runs one batch on a controller; resolves with its BatchResult plus `clientMs`. */
+    async batch({ binding, instance = 'bench', method, size, params = {} }) {
+      const sent = performance.now();
+      const response = await fetch(new URL('/batch', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ binding, instance, method, size, params }),
+        // A hung batch fails the run instead of hanging it.
+        signal: AbortSignal.timeout(180_000),
+      });
+      const body = await response.json();
+      const clientMs = performance.now() - sent;
+      if (!response.ok) throw new Error(`${binding}.${method}(${size}) failed: ${body.error ?? response.status}`);
+      return { ...body, clientMs };
+    },
+    /** GETs a JSON route of the bench Worker (e.g. /payload-sizes). */
+    async get(route) {
+      const response = await fetch(new URL(route, url));
+      if (!response.ok) throw new Error(`GET ${route}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/**
+ * A local origin server for fetch experiments: answers any GET with a small
+ * JSON body after `?delay=<ms>` milliseconds (0 by default).
+ */
+export async function startOrigin() {
+  const server = http.createServer((request, response) => {
+    const delay = Number(new URL(request.url ?? '/', 'http://origin').searchParams.get('delay') ?? 0);
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: true, delay }));
+    }, delay);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/origin`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+// -----------------------------------------------------------------------------
+// Statistics
+// -----------------------------------------------------------------------------
+
+/** Median, quartiles, min and max of a list of numbers. */
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => {
+    if (sorted.length === 0) return NaN;
+    const pos = (sorted.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  };
+  return { median: at(0.5), p25: at(0.25), p75: at(0.75), min: sorted[0], max: sorted[sorted.length - 1], n: sorted.length };
+}
+
+// -----------------------------------------------------------------------------
+// Running an experiment
+// -----------------------------------------------------------------------------
+
+/**
+ * Runs every case of `experiment`: `warmup` unrecorded rounds, then `repeats`
+ * rounds of all variants, alternating their order (baseline first on even
+ * rounds, last on odd ones). `params` are added to every case's (e.g. the
+ * URL of a local origin server). Returns per case, per variant, the runs and their
+ * summaries, and per non-baseline variant the ratio to the baseline of the
+ * same round.
+ */
+export async function runExperiment(bench, experiment, { quick = false, params = {}, log = () => {} } = {}) {
+  const warmup = quick ? 0 : (experiment.warmup ?? 1);
+  const cases = [];
+  for (const testCase of casesOf(experiment, quick)) {
+    const repeats = quick ? (experiment.quick?.repeats ?? 2) : (testCase.repeats ?? experiment.repeats ?? 5);
+    const variants = testCase.variants ?? Object.keys(experiment.variants);
+    const runs = Object.fromEntries(variants.map((v) => [v, []]));
+    const problems = [];
+    for (let round = -warmup; round < repeats; round++) {
+      const order = round % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const result = await bench.batch({
+          binding: experiment.binding,
+          instance: experiment.instance ?? experiment.id,
+          method: experiment.variants[variant],
+          size: testCase.size,
+          params: { ...testCase.params, ...params },
+        });
+        if (result.completed !== result.size || result.failed !== 0) {
+          problems.push(`${variant} round ${round}: ${result.completed} of ${result.size} completed, ${result.failed} failed${result.firstError ? ` (first: ${result.firstError})` : ''}`);
+        }
+        if (round >= 0) runs[variant].push(result);
+      }
+    }
+    const summary = {};
+    for (const variant of variants) {
+      const elapsed = runs[variant].map((r) => r.elapsedMs);
+      const phases = {};
+      for (const name of Object.keys(runs[variant][0]?.phases ?? {})) phases[name] = summarize(runs[variant].map((r) => r.phases[name]));
+      summary[variant] = {
+        elapsedMs: summarize(elapsed),
+        clientMs: summarize(runs[variant].map((r) => r.clientMs)),
+        perOpUs: summarize(elapsed.map((ms) => (ms * 1000) / testCase.size)),
+        opsPerSec: summarize(elapsed.map((ms) => (ms > 0 ? (testCase.size * 1000) / ms : Infinity))),
+        phases,
+        runs: runs[variant].map(({ elapsedMs, clientMs, completed, failed, phases: p }) => ({ elapsedMs, clientMs: round1(clientMs), completed, failed, phases: p })),
+      };
+    }
+    const ratios = {};
+    const baseline = testCase.baseline ?? experiment.baseline;
+    if (baseline && runs[baseline]) {
+      for (const variant of variants) {
+        if (variant === baseline) continue;
+        // Same round, same machine state: variant time over baseline time.
+        const perRound = runs[variant].map((r, i) => r.elapsedMs / Math.max(runs[baseline][i].elapsedMs, 0.5));
+        ratios[variant] = summarize(perRound);
+      }
+    }
+    const entry = { label: testCase.label, size: testCase.size, params: testCase.params, baseline, variants: summary, ratios, problems };
+    log(entry);
+    cases.push(entry);
+  }
+  return cases;
+}
+
+/** Where and when: the machine, the runtime and the toolchain. */
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    wrangler: require('wrangler/package.json').version,
+    workerd: createRequire(fromWrangler.resolve('miniflare'))('workerd/package.json').version,
+  };
+}
+
+function round1(x) {
+  return Math.round(x * 10) / 10;
+}

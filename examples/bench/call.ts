@@ -1,0 +1,196 @@
+/**
+ * Experiment 1: `call` against raw Workers RPC.
+ *
+ * One caller DO fires `size` operations at one target DO, all at once, four
+ * ways: plain `stub.square(i)` RPC (the baseline), `this.lmz.callRaw`,
+ * `this.lmz.call` (one round trip, the shipped design) and fire-and-forget
+ * (the other design, built here only: the target acknowledges at once, runs
+ * the chain, then calls the caller back with its continuation and result).
+ * `params.delayMs` makes the remote method await that long first, as a
+ * remote doing I/O would.
+ *
+ * Below the experiment methods: a breakdown of where a call's extra time goes.
+ */
+import { bindResult, executeOperationChain, getOperationChain, LumenizeBase, type OperationChain } from "../../lib";
+import { withCaller } from "../../lib/base/caller-context";
+import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
+import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
+import { ExperimentController, type Outcome } from "./controller";
+import type { BenchEnv } from "./env";
+
+/** Where a fire-and-forget target sends its answer. */
+interface ReplyTo {
+  readonly binding: "CALL_BENCH";
+  readonly name: string;
+}
+
+/** The remote side: a plain LumenizeBase DO with one cheap method. */
+export class BenchTargetDO extends LumenizeBase<BenchEnv> {
+  square(n: number): number {
+    return n * n;
+  }
+
+  /** `square` after awaiting `delayMs`, like a method that does I/O first. */
+  async slowSquare(n: number, delayMs: number): Promise<number> {
+    await scheduler.wait(delayMs);
+    return n * n;
+  }
+
+  /** Plain RPC carrying what a call carries: an envelope out, an outcome back. */
+  echoOutcome(_envelope: ChainEnvelope, outcome: ChainOutcome): ChainOutcome {
+    return outcome;
+  }
+
+  /**
+   * Fire-and-forget, as the other design would build it into the door: accept
+   * the chain and return at once; later run it and send the continuation, with
+   * the result in its placeholder, to the caller's `__executeChain`.
+   */
+  acceptChain(envelope: ChainEnvelope, continuation: Intermediate, replyTo: ReplyTo): void {
+    this.ctx.waitUntil(this.#runAndReply(envelope, continuation, replyTo));
+  }
+
+  async #runAndReply(envelope: ChainEnvelope, continuation: Intermediate, replyTo: ReplyTo): Promise<void> {
+    let result: unknown;
+    try {
+      result = await executeOperationChain(openEnvelope(envelope).chain, this);
+    } catch (error) {
+      result = error;
+    }
+    const chain = fillPlaceholders(postprocess(continuation) as OperationChain, result);
+    const origin = this.env[replyTo.binding].getByName(replyTo.name);
+    await origin.__executeChain(sealChain(chain, { caller: this.lmz.identity, callee: replyTo }));
+  }
+}
+
+/** The continuation with every result placeholder replaced by `result`, as plain data. */
+function fillPlaceholders(chain: OperationChain, result: unknown): OperationChain {
+  return chain.map((operation) =>
+    operation.type === "apply"
+      ? { type: "apply", args: operation.args.map((arg) => ("placeholder" in arg ? { value: result } : arg)) }
+      : operation,
+  );
+}
+
+const TARGET = "target";
+
+type Params = Readonly<Record<string, unknown>>;
+
+// -----------------------------------------------------------------------------
+// Experiment methods: each fires `size` squares at once and resolves when
+// every result is home. `phases.callerBusy` is how long the caller waited
+// with work in flight: until the last result, or, for fire-and-forget, the
+// last acknowledgement.
+// -----------------------------------------------------------------------------
+
+export class CallBenchDO extends ExperimentController<BenchEnv> {
+  /** Baseline: plain Workers RPC, `await stub.square(i)`. */
+  async viaRpc(size: number, params: Params): Promise<Outcome> {
+    const target = this.env.BENCH_TARGET.getByName(TARGET);
+    const delayMs = Number(params.delayMs ?? 0);
+    return settleAll(Array.from({ length: size }, (_, i) => (delayMs ? target.slowSquare(i, delayMs) : target.square(i))));
+  }
+
+  /** `this.lmz.callRaw`: the chain through the door, awaited. */
+  async viaCallRaw(size: number, params: Params): Promise<Outcome> {
+    return settleAll(Array.from({ length: size }, (_, i) => this.lmz.callRaw("BENCH_TARGET", TARGET, this.#remote(i, params))));
+  }
+
+  /** `this.lmz.call`: one round trip, then the continuation runs here. */
+  async viaCall(size: number, params: Params): Promise<Outcome> {
+    const started = Date.now();
+    const batch = this.openBatch(size);
+    for (let i = 0; i < size; i++) {
+      const remote = this.#remote(i, params);
+      this.lmz.call("BENCH_TARGET", TARGET, remote, this.ctn().arrived(remote, batch.id));
+    }
+    const outcome = await batch.done;
+    return { ...outcome, phases: { callerBusy: Date.now() - started } };
+  }
+
+  /** Fire-and-forget: one RPC out (acknowledged at once), one RPC back with the result. */
+  async viaFireAndForget(size: number, params: Params): Promise<Outcome> {
+    const started = Date.now();
+    const batch = this.openBatch(size);
+    const target = this.env.BENCH_TARGET.getByName(TARGET);
+    const replyTo: ReplyTo = { binding: "CALL_BENCH", name: this.ctx.id.name ?? "" };
+    const acks: Promise<void>[] = [];
+    for (let i = 0; i < size; i++) {
+      const remote = this.#remote(i, params);
+      const remoteChain = getOperationChain(remote)!;
+      const continuation = bindResult(getOperationChain(this.ctn().arrived(remote, batch.id))!, remoteChain);
+      const envelope = sealChain(remoteChain, { caller: this.lmz.identity, callee: { binding: "BENCH_TARGET", name: TARGET } });
+      acks.push(target.acceptChain(envelope, preprocessSync(continuation), replyTo));
+    }
+    await Promise.all(acks);
+    const callerBusy = Date.now() - started;
+    const outcome = await batch.done;
+    return { ...outcome, phases: { callerBusy } };
+  }
+
+  #remote(i: number, params: Params) {
+    const delayMs = Number(params.delayMs ?? 0);
+    return delayMs ? this.ctn<BenchTargetDO>().slowSquare(i, delayMs) : this.ctn<BenchTargetDO>().square(i);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Breakdown: where a call's extra time goes.
+  // ---------------------------------------------------------------------------
+
+  /** Plain RPC, but carrying a call's payloads: an envelope out, an outcome back. */
+  async viaRpcWithCallPayload(size: number): Promise<Outcome> {
+    const target = this.env.BENCH_TARGET.getByName(TARGET);
+    const remoteChain = getOperationChain(this.ctn<BenchTargetDO>().square(3))!;
+    const envelope = sealChain(remoteChain, { caller: this.lmz.identity, callee: { binding: "BENCH_TARGET", name: TARGET }, callId: crypto.randomUUID() });
+    const outcome = await sealOutcome(remoteChain, Promise.resolve(9));
+    return settleAll(Array.from({ length: size }, () => target.echoOutcome(envelope, outcome)));
+  }
+
+  /**
+   * Each JavaScript step of a call (both ends), run `size` times on its own
+   * with no RPC; `phases` holds each step's total milliseconds.
+   */
+  async steps(size: number): Promise<Outcome> {
+    const phases: Record<string, number> = {};
+    const time = async (name: string, step: (i: number) => unknown): Promise<void> => {
+      const started = Date.now();
+      for (let i = 0; i < size; i++) await step(i);
+      phases[name] = Date.now() - started;
+    };
+    const meta = { caller: this.lmz.identity, callee: { binding: "CALL_BENCH", name: "x" }, callId: crypto.randomUUID() };
+    const remoteChain = getOperationChain(this.ctn<CallBenchDO>().square(3))!;
+    const envelope = sealChain(remoteChain, meta);
+    const outcome = await sealOutcome(remoteChain, Promise.resolve(9));
+    const continuation = bindResult(getOperationChain(this.ctn().arrived(this.ctn<CallBenchDO>().square(3), "x"))!, remoteChain);
+    await time("record chains", (i) => {
+      const remote = this.ctn<CallBenchDO>().square(i);
+      return bindResult(getOperationChain(this.ctn().arrived(remote, "x"))!, getOperationChain(remote)!);
+    });
+    await time("seal envelope", () => sealChain(remoteChain, meta));
+    await time("open envelope", () => openEnvelope(envelope));
+    await time("execute chain", () => withCaller(meta.caller, () => executeOperationChain(remoteChain, this)));
+    await time("seal outcome", () => sealOutcome(remoteChain, Promise.resolve(9)));
+    await time("open outcome", () => openOutcome(outcome));
+    await time("timeout timer", () => clearTimeout(setTimeout(() => {}, 30_000)));
+    await time("run continuation", () => executeOperationChain(continuation, this, { result: 9 }));
+    return { completed: size, phases };
+  }
+
+  /** What `steps` executes: a method of this DO. */
+  square(n: number): number {
+    return n * n;
+  }
+}
+
+async function settleAll(work: Promise<unknown>[]): Promise<Outcome> {
+  const started = Date.now();
+  const results = await Promise.allSettled(work);
+  const completed = results.filter((result) => result.status === "fulfilled").length;
+  const rejected = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  return {
+    completed,
+    failed: results.length - completed,
+    phases: { callerBusy: Date.now() - started },
+    ...(rejected ? { firstError: String(rejected.reason) } : {}),
+  };
+}
