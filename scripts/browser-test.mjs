@@ -95,7 +95,8 @@ function docRoutes() {
   for (const name of fs.readdirSync(dir)) {
     if (!name.startsWith('site-') || !name.endsWith('.json')) continue;
     const meta = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-    if (meta.source && meta.permalink) routes.set(meta.source.replace(/^@site\//, ''), meta.permalink);
+    // An index page's permalink ends in "/"; the sitemap's routes never do.
+    if (meta.source && meta.permalink) routes.set(meta.source.replace(/^@site\//, ''), meta.permalink.replace(/(.)\/$/, '$1'));
   }
   return routes;
 }
