@@ -6,9 +6,10 @@
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, expect, vi } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { RemindersDO } from "../../examples/alarms/reminders";
 import type { Delivery, ProbeDO } from "../fixtures/probe";
+import { waitForAtLeast } from "../wait";
 
 type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<RemindersDO>;
 
@@ -56,14 +57,7 @@ export async function tagsOf(stub: DurableObjectStub<ProbeDO>): Promise<string[]
 
 /** Waits until the probe has `count` deliveries (fired by the real platform alarm). */
 export function waitForTags(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<string[]> {
-  return vi.waitFor(
-    async () => {
-      const tags = await tagsOf(stub);
-      if (tags.length < count) throw new Error(`${tags.length} of ${count} fired`);
-      return tags;
-    },
-    { timeout, interval: 20 },
-  );
+  return waitForAtLeast(() => tagsOf(stub), count, "fired", timeout);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { vi } from "vitest";
 import type { Delivery, ProbeDO } from "../fixtures/probe";
+import { waitForAtLeast } from "../wait";
 
 let counter = 0;
 /** A fresh ProbeDO per test, so no test sees another's deliveries. */
@@ -16,15 +16,8 @@ export function inProbe<R>(stub: DurableObjectStub<ProbeDO>, work: (probe: Probe
 }
 
 /** Waits until the probe has recorded `count` deliveries, then returns them. */
-export async function deliveriesOf(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<Delivery[]> {
-  return vi.waitFor(
-    async () => {
-      const deliveries = await inProbe(stub, (probe) => probe.deliveries().slice());
-      if (deliveries.length < count) throw new Error(`${deliveries.length} of ${count} delivered`);
-      return deliveries;
-    },
-    { timeout, interval: 20 },
-  );
+export function deliveriesOf(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<Delivery[]> {
+  return waitForAtLeast(() => inProbe(stub, (probe) => probe.deliveries().slice()), count, "delivered", timeout);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

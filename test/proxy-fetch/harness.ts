@@ -7,10 +7,11 @@
  */
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterEach, expect, vi } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { FetchOrchestrator, ProxyFetchOptions } from "../../lib";
 import type { WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { ProbeDO } from "../fixtures/probe";
+import { waitForAtLeast } from "../wait";
 
 export const API = "https://api.example.test";
 
@@ -70,14 +71,7 @@ export function outcomesOf(stub: DurableObjectStub<ProbeDO>): Promise<Outcome[]>
 
 /** Waits until the origin has `count` deliveries, then returns them. */
 export function waitForOutcomes(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<Outcome[]> {
-  return vi.waitFor(
-    async () => {
-      const outcomes = await outcomesOf(stub);
-      if (outcomes.length < count) throw new Error(`${outcomes.length} of ${count} delivered`);
-      return outcomes;
-    },
-    { timeout, interval: 20 },
-  );
+  return waitForAtLeast(() => outcomesOf(stub), count, "delivered", timeout);
 }
 
 /** Tables and platform alarm of a DO, from inside it. */
