@@ -6,7 +6,7 @@
  * Generic plumbing: proxy-fetch's simple strategy is its first user.
  */
 import type { Alarms } from "../alarms";
-import { describeChain, executeOperationChain } from "../chains";
+import { runContinuation } from "../chains";
 import { openOutcome, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
 
@@ -21,12 +21,8 @@ export async function settleSchedule(host: object, alarms: Alarms, scheduleId: u
     console.warn(`[lumenize] schedule "${scheduleId}" was already settled (fired, delivered or cancelled): this late or duplicate delivery was dropped.`);
     return false;
   }
-  try {
-    await executeOperationChain(schedule.operationChain, host, { result });
-  } catch (error) {
-    // The schedule is gone, so nothing retries it: a continuation that throws is the host's bug, reported like call's.
-    console.error(`[lumenize] schedule "${scheduleId}": continuation ${describeChain(schedule.operationChain)} threw`, error);
-  }
+  // The schedule is gone, so nothing retries it; a throwing continuation is reported.
+  await runContinuation(schedule.operationChain, host, result, `schedule "${scheduleId}"`);
   return true;
 }
 

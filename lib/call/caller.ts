@@ -9,7 +9,7 @@
  * and awaiting RPC does not hold the caller's input gate: other requests keep
  * flowing while calls are in flight.
  */
-import { bindResult, describeChain, executeOperationChain, getOperationChain, hasPlaceholder, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
+import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
 import { openOutcome, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
 import { DataCloneError } from "../structured-clone";
@@ -58,12 +58,7 @@ export class Caller {
       (value) => value,
       (error: unknown) => toError(error),
     );
-    const delivered = result.then((value) =>
-      executeOperationChain(continuationChain, this.#host.self, { result: value }).catch((error: unknown) => {
-        // A continuation that throws is the caller's bug, not the callee's: report it, never retry.
-        console.error(`[lumenize] call ${callId}: continuation ${describeChain(continuationChain)} threw`, error);
-      }),
-    );
+    const delivered = result.then((value) => runContinuation(continuationChain, this.#host.self, value, `call ${callId}`));
     this.#host.keepAlive?.(delivered);
     return callId;
   }

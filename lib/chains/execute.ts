@@ -90,3 +90,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === "function"
   );
 }
+
+/**
+ * Runs a continuation with its delivered `result` and never rejects: a
+ * continuation that throws is the host's own bug, so it is reported (with
+ * `label`, e.g. the call id) and not retried. Resolves `true` if it ran
+ * cleanly.
+ */
+export async function runContinuation(chain: OperationChain, host: object, result: unknown, label: string): Promise<boolean> {
+  try {
+    await executeOperationChain(chain, host, { result });
+    return true;
+  } catch (error) {
+    console.error(`[lumenize] ${label}: continuation ${describeChain(chain)} threw`, error);
+    return false;
+  }
+}

@@ -21,7 +21,7 @@ export type {
   ResultPlaceholder,
 } from "./types";
 export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder } from "./record";
-export { executeOperationChain, type ExecuteOptions } from "./execute";
+export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
 export { registerChainHost } from "./security";
 export { describeChain } from "./describe";

@@ -6,7 +6,7 @@
  * waits only for a hand-over, never for the fetch itself.
  */
 import type { LumenizeBase } from "../base";
-import { describeChain, executeOperationChain, type AnyChain } from "../chains";
+import { runContinuation, type AnyChain } from "../chains";
 import { TimeoutError } from "../errors";
 import { stringifySync, type Intermediate } from "../structured-clone";
 import { chunks, collect, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, reasonOf, retrying } from "./batch";
@@ -208,11 +208,7 @@ function queuedJob({ prepared, id, orchestrator, continuation }: QueuedHandOver,
 /** Not enqueued: the continuation is still here, in memory, so run it now with the Error. */
 async function answerHere({ prepared, id, orchestrator }: QueuedHandOver, cause: unknown): Promise<void> {
   const error = handOverError(prepared, id, `the orchestrator "${orchestrator.binding}"`, cause);
-  try {
-    await executeOperationChain(prepared.chain, prepared.host, { result: error });
-  } catch (thrown) {
-    console.error(`[lumenize] proxy-fetch ${id}: continuation ${describeChain(prepared.chain)} threw`, thrown);
-  }
+  await runContinuation(prepared.chain, prepared.host, error, `proxy-fetch ${id}`);
 }
 
 function handOverError(prepared: PreparedFetch, id: string, to: string, cause: unknown): ProxyFetchError {
