@@ -16,7 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { casesOf } from './experiments.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,39 +26,26 @@ const fromWrangler = createRequire(require.resolve('wrangler/package.json'));
 /**
  * Starts the bench Worker (bench/wrangler.jsonc) locally and returns a client.
  *
- * The config is read by wrangler itself; the Worker is bundled once with
- * esbuild and run under Miniflare (workerd), with no file watching: a file
- * edited during a run cannot reload the Worker mid-measurement. Nothing leaves
- * the machine: no account, no remote bindings, no `Request.cf` download.
+ * Wrangler reads the config, bundles the Worker as `wrangler dev` would and
+ * runs it under workerd, with no file watching: a file edited during a run
+ * cannot reload the Worker mid-measurement. Nothing leaves the machine: no
+ * account, no remote bindings, no `Request.cf` download.
  */
 export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.jsonc'), log = () => {} } = {}) {
   const started = performance.now();
-  const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
-  // Miniflare and esbuild are wrangler's own dependencies: load the copies it uses.
-  const { Miniflare } = await import(pathToFileURL(fromWrangler.resolve('miniflare')).href);
-  const esbuild = await import(pathToFileURL(fromWrangler.resolve('esbuild')).href);
-  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(config);
-  const bundle = await esbuild.build({
-    entryPoints: [main],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    // Provided by workerd (nodejs_compat for node:*).
-    external: ['cloudflare:*', 'node:*'],
-    logLevel: 'silent',
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+  const { unstable_startWorker } = await import('wrangler');
+  const worker = await unstable_startWorker({
+    config,
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: process.env.BENCH_INSPECTOR ? { port: Number(process.env.BENCH_INSPECTOR) } : false,
+      watch: false,
+      logLevel: 'warn',
+    },
   });
-  const mf = new Miniflare({
-    ...workerOptions,
-    modules: [{ type: 'ESModule', path: 'bench.mjs', contents: bundle.outputFiles[0].text }],
-    host: '127.0.0.1',
-    port: 0,
-    cf: false,
-    inspectorPort: process.env.BENCH_INSPECTOR ? Number(process.env.BENCH_INSPECTOR) : undefined,
-  });
-  const url = await mf.ready;
+  await worker.ready;
+  const url = await worker.url;
   log(`bench Worker up at ${url.origin} in ${Math.round(performance.now() - started)} ms`);
   return {
     url,
@@ -83,7 +70,7 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
       if (!response.ok) throw new Error(`GET ${route}: ${response.status} ${await response.text()}`);
       return response.json();
     },
-    dispose: () => mf.dispose(),
+    dispose: () => worker.dispose(),
   };
 }
 

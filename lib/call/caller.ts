@@ -25,8 +25,15 @@ export interface CallerHost {
   readonly self: object;
   /** Who is calling, sent along so the target can call back. */
   identity(): Identity;
-  /** Keeps the invocation alive until `promise` settles (Workers: `ctx.waitUntil`). */
+  /** Keeps the invocation alive until `promise` settles (`ctx.waitUntil`). */
   keepAlive?(promise: Promise<unknown>): void;
+  /**
+   * Resolves once what a continuation wrote is durable (a Durable Object's
+   * `ctx.storage.sync()`). A continuation runs off an RPC reply, outside any
+   * request whose end would commit its writes, so without this an eviction
+   * right after the reply could drop them.
+   */
+  flush?(): Promise<void>;
 }
 
 export class Caller {
@@ -58,7 +65,10 @@ export class Caller {
       (value) => value,
       (error: unknown) => toError(error),
     );
-    const delivered = result.then((value) => runContinuation(continuationChain, this.#host.self, value, `call ${callId}`));
+    const delivered = result.then(async (value) => {
+      await runContinuation(continuationChain, this.#host.self, value, `call ${callId}`);
+      await this.#host.flush?.();
+    });
     this.#host.keepAlive?.(delivered);
     return callId;
   }

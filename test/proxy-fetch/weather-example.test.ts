@@ -92,7 +92,7 @@ describe("the proxy-fetch routes", () => {
     const response = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?timeout=0`);
     expect(response.status).toBe(400);
     // The error crossed RPC from the DO, so its message now leads with its name.
-    expect(await response.json()).toEqual({ error: "ProxyFetchError: Invalid timeout 0: give a positive, finite number of milliseconds." });
+    expect(await response.json()).toEqual({ error: "Invalid timeout 0: give a positive, finite number of milliseconds." });
   });
 
   it("shows the orchestrator's stats", async () => {
