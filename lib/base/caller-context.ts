@@ -3,18 +3,63 @@
  * interleave (the input gate opens at every await), so a field on the
  * instance would be overwritten by the next call; AsyncLocalStorage follows
  * each call's own async flow instead.
+ *
+ * AsyncLocalStorage is the only Node.js API Lumenize uses. The runtime has it
+ * from compatibility date 2026-08-04 on (Node.js compatibility is then on by
+ * default), or with the flag `nodejs_als` (or `nodejs_compat`) on an older
+ * date. It is imported dynamically, once, so that a Worker without it still
+ * starts and the first Lumenize host it constructs says what to add (see
+ * {@link requireCallerContext}), rather than failing to load with
+ * `No such module "node:async_hooks"`.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { LumenizeError } from "../errors";
 import type { Identity } from "../envelope";
 
-const currentCaller = new AsyncLocalStorage<Identity | undefined>();
+/**
+ * The part of `AsyncLocalStorage` used here. Declared, not imported from
+ * Node's types, so that the library and its published types build against the
+ * Workers runtime types alone.
+ */
+interface CallerStorage {
+  run<R>(store: Identity | undefined, work: () => R): R;
+  getStore(): Identity | undefined;
+}
+
+// The specifier is cast so that TypeScript does not look for Node's types; the
+// emitted code, and so every bundler, still sees the literal "node:async_hooks".
+const currentCaller: CallerStorage | { missing: unknown } = await import("node:async_hooks" as string).then(
+  (hooks: { AsyncLocalStorage: new () => CallerStorage }) => new hooks.AsyncLocalStorage(),
+  (cause: unknown) => ({ missing: cause }),
+);
+
+function storage(): CallerStorage {
+  if ("missing" in currentCaller) {
+    throw new LumenizeError(
+      'Lumenize needs AsyncLocalStorage ("node:async_hooks"), which this Worker does not have. In wrangler.jsonc, set ' +
+        '"compatibility_date" to "2026-10-01" or later (the earliest Lumenize supports), or add "nodejs_als" to ' +
+        '"compatibility_flags".',
+      { cause: currentCaller.missing },
+    );
+  }
+  return currentCaller;
+}
+
+/**
+ * Throws, naming the compatibility flag to add, if the runtime has no
+ * AsyncLocalStorage. Every Lumenize host calls it when constructed.
+ *
+ * @throws {LumenizeError} without AsyncLocalStorage.
+ */
+export function requireCallerContext(): void {
+  storage();
+}
 
 /** Runs `work` with `caller` as the current caller. */
 export function withCaller<T>(caller: Identity | undefined, work: () => T): T {
-  return currentCaller.run(caller, work);
+  return storage().run(caller, work);
 }
 
 /** The identity of whoever sent the chain now running, if it said. */
 export function getCaller(): Identity | undefined {
-  return currentCaller.getStore();
+  return storage().getStore();
 }

@@ -8,7 +8,7 @@ import type { Alarms } from "../alarms";
 import type { AnyChain, ChainBrand } from "../chains";
 import { CallError, type Caller, type CallOptions, type CallTarget } from "../call";
 import type { Identity } from "../envelope";
-import { getCaller } from "./caller-context";
+import { getCaller, requireCallerContext } from "./caller-context";
 import type { DurableObjectIdentity } from "./identity";
 
 /** Services every host has: identity, the caller of the chain now running, and calls. */
@@ -23,6 +23,7 @@ export class HostServices {
    *   here (an RpcTarget has no lifetime of its own), or undefined if it can.
    */
   constructor(identity: () => Identity, caller: Caller, continuationsUnavailable?: string) {
+    requireCallerContext();
     this.#identity = identity;
     this.#caller = caller;
     this.#continuationsUnavailable = continuationsUnavailable;
