@@ -1,12 +1,24 @@
+import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { fakeInternetService } from "./test/fake-internet.ts";
 import { benchDurableObjects } from "./examples/bench/bindings.ts";
+
+// The examples import the library by its package name, which wrangler.jsonc
+// maps to lib/ ("alias"); the Workers plugin does not apply that map, so
+// vite gets it here, each name matched exactly.
+const alias: Record<string, string> = unstable_readConfig({ config: "./wrangler.jsonc" }).alias ?? {};
+const packageAliases = Object.entries(alias).map(([name, file]) => ({
+  find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+  replacement: path.resolve(file),
+}));
 
 // Every test runs inside workerd with the same bindings `wrangler dev` serves,
 // so the examples the docs import are exactly what the tests exercise.
 export default defineConfig({
+  resolve: { alias: packageAliases },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc" },

@@ -13,7 +13,7 @@ export { UserDO } from "./call/user";
 export { RemindersDO } from "./alarms/reminders";
 export { WeatherDO } from "./proxy-fetch/weather";
 // proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.
-export { FetchExecutor, FetchOrchestrator } from "../lib";
+export { FetchExecutor, FetchOrchestrator } from "lumenize-do";
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {

@@ -1,4 +1,5 @@
-// Test-only bindings, declared in vitest.config.ts.
+// Test-only bindings, declared in vitest.config.ts (the examples' own come from
+// `wrangler types`, in examples/worker-configuration.d.ts).
 declare namespace Cloudflare {
   interface Env {
     PLAIN_VAR: string;
@@ -7,6 +8,8 @@ declare namespace Cloudflare {
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }
 }
+// The generated global `Env` extends only the examples' bindings; tests see the fixtures' too.
+interface Env extends Cloudflare.Env {}
 
 // Types `exports` from "cloudflare:workers" (the test worker's own loopback bindings).
 declare namespace Cloudflare {

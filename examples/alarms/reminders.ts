@@ -4,7 +4,7 @@
  * a daily digest on cron, and an offer that is accepted, declined or expired,
  * exactly one of the three.
  */
-import { $schedule, LumenizeBase, type Schedule } from "../../lib";
+import { $schedule, LumenizeBase, type Schedule } from "lumenize-do";
 
 /** What the offer's schedule carries. */
 export interface Offer {

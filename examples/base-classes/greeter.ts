@@ -1,4 +1,4 @@
-import { LumenizeRpcTarget, LumenizeWorker } from "../../lib";
+import { LumenizeRpcTarget, LumenizeWorker } from "lumenize-do";
 
 /**
  * An RpcTarget a Worker hands out: the caller gets a stub, and chains can

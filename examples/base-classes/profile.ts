@@ -1,4 +1,4 @@
-import { LumenizeBase, type Identity } from "../../lib";
+import { LumenizeBase, type Identity } from "lumenize-do";
 
 /**
  * A Durable Object that can tell who it is and who is calling. It learns its

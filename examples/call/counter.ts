@@ -1,4 +1,4 @@
-import { LumenizeBase } from "../../lib";
+import { LumenizeBase } from "lumenize-do";
 
 /** Thrown by the counter for a bad amount; its name survives the trip home. */
 export class CounterError extends Error {

@@ -1,4 +1,4 @@
-import { LumenizeBase } from "../../lib";
+import { LumenizeBase } from "lumenize-do";
 import type { CounterDO } from "./counter";
 
 /** What the user DO remembers about its last call. */

@@ -1,4 +1,4 @@
-import { ctn, executeOperationChain, getOperationChain, placeholder } from "../../lib";
+import { ctn, executeOperationChain, getOperationChain, placeholder } from "lumenize-do";
 
 /** A plain class: anything can be the target of a chain. */
 export class Bookshelf {

@@ -5,7 +5,7 @@
  * keeps what came back, Responses and Errors alike. The API's URL comes from the caller:
  * the tests pass the test internet, `npm start` the stand-in in ./api.ts.
  */
-import { $response, LumenizeBase, proxyFetch, proxyFetchSimple, type ProxyFetchSimpleOptions } from "../../lib";
+import { $response, LumenizeBase, proxyFetch, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
 
 /** What the DO keeps of each outcome, oldest first. */
 export interface Report {

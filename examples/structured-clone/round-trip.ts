@@ -3,7 +3,7 @@
  * turn it into a string (what you would store in SQLite or send over RPC),
  * parse it back, and report what survived.
  */
-import { parse, stringify } from "../../lib/structured-clone";
+import { parse, stringify } from "lumenize-do/structured-clone";
 
 interface Order {
   id: string;
