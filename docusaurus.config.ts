@@ -7,12 +7,22 @@ import { fileURLToPath } from 'node:url';
 import type { Config, Plugin } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import type { PluginOptions as SearchOptions } from '@easyops-cn/docusaurus-search-local';
+import npm2yarn from '@docusaurus/remark-plugin-npm2yarn';
 import codeImport from 'remark-code-import';
 import apiReference from './website/plugins/api-reference';
 import codeImportDeps from './website/plugins/code-import-deps';
+import codeRegions from './website/plugins/code-regions.mjs';
 import landingExample from './website/plugins/landing-example';
+import landing from './website/landing-example.json';
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
+
+// Code blocks import tested files: `file=<rootDir>/x.ts` (whole) or
+// `file=<rootDir>/x.ts#name` (a region, resolved first by code-regions.mjs;
+// remark-code-import loads whole files). Without rootDir, imports resolve
+// against the page's own folder and anything outside website/ is refused.
+// ```bash npm2yarn blocks get npm, yarn and pnpm tabs.
+const remarkPlugins = [[codeRegions, { rootDir }], [codeImport, { rootDir }], [npm2yarn, { sync: true }]];
 
 // Two fixes to the bundler config Docusaurus generates:
 // - package.json says "type": "module", so the bundler would parse the
@@ -76,13 +86,11 @@ const config: Config = {
           path: 'website/docs',
           routeBasePath: '/docs',
           sidebarPath: './website/sidebars.ts',
-          // Without rootDir, `file=<rootDir>/examples/…` imports resolve against
-          // the page's own folder and anything outside website/ is refused.
-          remarkPlugins: [[codeImport, { rootDir }]],
+          remarkPlugins,
         },
         pages: {
           path: 'website/src/pages',
-          remarkPlugins: [[codeImport, { rootDir }]],
+          remarkPlugins,
         },
         blog: false,
         theme: { customCss: './website/src/css/custom.css' },
@@ -94,8 +102,7 @@ const config: Config = {
     bundlerFixes,
     // Pages depend on the files they import code from (cache, dev reload).
     (context) => codeImportDeps(context, { rootDir, contentDirs: ['website/docs', 'website/src/pages'] }),
-    (context) =>
-      landingExample(context, { file: 'examples/call/user.ts', from: 'export class UserDO', until: '/** The same call with a deadline' }),
+    (context) => landingExample(context, { file: landing.file, region: (landing as { region?: string }).region }),
     // TypeDoc from the TSDoc in lib/, written to website/docs/api/ (generated, gitignored).
     (context) =>
       apiReference(context, {

@@ -27,6 +27,32 @@ const x = (ratio) => `${ratio.toFixed(2)}×`;
 const us = (value) => (value >= 100 ? `${Math.round(value)} µs` : `${value.toFixed(1)} µs`);
 const ms = (value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
 
+// #region alarm-delay
+// Experiment 2 (its controller methods are in examples/bench/alarms.ts).
+const alarmDelay = {
+  id: 'alarm-delay',
+  title: 'schedule(0, …) vs a direct call, 1,000 operations',
+  question: 'What does running work through `this.lmz.alarms.schedule(0, …)` cost per operation, compared with calling the same method directly?',
+  binding: 'ALARMS_BENCH',
+  variants: { direct: 'direct', schedule: 'viaSchedule' },
+  labels: { direct: 'direct call', schedule: 'schedule(0, …)' },
+  baseline: 'direct',
+  sizes: [1_000],
+  repeats: 15,
+  quick: { sizes: [10] },
+  conclude(cases) {
+    const c = cases[0];
+    const direct = c.variants.direct.perOpUs;
+    const scheduled = c.variants.schedule.perOpUs;
+    const extra = scheduled.median - direct.median;
+    const phases = c.variants.schedule.phases;
+    return [
+      `Through the alarm each operation costs ${us(scheduled.median)} (rounds ${us(scheduled.min)}–${us(scheduled.max)}) against ${us(direct.median)} called directly: ${us(extra)} of overhead per operation. Scheduling the ${c.size} takes ${ms(phases.schedule.median)}; the first handler starts ${ms(phases.firstHandler.median)} after the last schedule (the platform alarm's latency here), the last one ${ms(phases.fire.median)} after it.`,
+    ];
+  },
+};
+// #endregion alarm-delay
+
 export const experiments = [
   // --- 1. call --------------------------------------------------------------------
   {
@@ -122,28 +148,7 @@ export const experiments = [
   },
 
   // --- 2. Alarm delay -----------------------------------------------------------------
-  {
-    id: 'alarm-delay',
-    title: 'schedule(0, …) vs a direct call, 1,000 operations',
-    question: 'What does running work through `this.lmz.alarms.schedule(0, …)` cost per operation, compared with calling the same method directly?',
-    binding: 'ALARMS_BENCH',
-    variants: { direct: 'direct', schedule: 'viaSchedule' },
-    labels: { direct: 'direct call', schedule: 'schedule(0, …)' },
-    baseline: 'direct',
-    sizes: [1_000],
-    repeats: 15,
-    quick: { sizes: [10] },
-    conclude(cases) {
-      const c = cases[0];
-      const direct = c.variants.direct.perOpUs;
-      const scheduled = c.variants.schedule.perOpUs;
-      const extra = scheduled.median - direct.median;
-      const phases = c.variants.schedule.phases;
-      return [
-        `Through the alarm each operation costs ${us(scheduled.median)} (rounds ${us(scheduled.min)}–${us(scheduled.max)}) against ${us(direct.median)} called directly: ${us(extra)} of overhead per operation. Scheduling the ${c.size} takes ${ms(phases.schedule.median)}; the first handler starts ${ms(phases.firstHandler.median)} after the last schedule (the platform alarm's latency here), the last one ${ms(phases.fire.median)} after it.`,
-      ];
-    },
-  },
+  alarmDelay,
 
   // --- 3. proxy-fetch (registered; runs once lib/proxy-fetch exists) ------------------
   {

@@ -1,3 +1,4 @@
+// #region usage
 // The Node side of the bench: starts the bench Worker under workerd and
 // drives its ExperimentControllers in batches.
 //
@@ -12,6 +13,7 @@
 // comparison is a ratio against the baseline variant measured in the same
 // round, and rounds alternate the order of the variants, so drift in the
 // machine's speed cancels out.
+// #endregion usage
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';

@@ -10,10 +10,13 @@ export { ProfileDO } from "./base-classes/profile";
 export { GreeterWorker } from "./base-classes/greeter";
 export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
+export { ImpatientUserDO } from "./call/deadline";
 export { RemindersDO } from "./alarms/reminders";
 export { WeatherDO } from "./proxy-fetch/weather";
+// #region proxy-fetch-classes
 // proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.
 export { FetchExecutor, FetchOrchestrator } from "lumenize-do";
+// #endregion proxy-fetch-classes
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {

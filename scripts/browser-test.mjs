@@ -4,8 +4,9 @@
 // its sitemap:
 //   - the page loads (HTTP 200) and renders with no console errors, no page
 //     errors, no failed same-origin requests and no request to another origin;
-//   - each code block imported with `file=` shows the current lines of its
-//     source file (whitespace-normalized);
+//   - each code block imported with `file=` shows the current code of its
+//     source, the whole file or the named region (whitespace-normalized), and
+//     the landing page shows its example (website/landing-example.json);
 // then that local search finds a term, and writes a screenshot of the landing
 // page to website/build/screenshots/landing.png.
 // Uses Debian's Chromium through playwright-core; never downloads a browser.
@@ -14,6 +15,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { collectImports, repoRoot } from './check-docs.mjs';
+import { regionText } from '../website/plugins/code-regions.mjs';
 
 const buildDir = path.join(repoRoot, 'website/build');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -233,6 +235,13 @@ async function main() {
     }
     blocksByRoute.set(route, [...(blocksByRoute.get(route) ?? []), block]);
   }
+
+  // The landing page's example, read the way website/plugins/landing-example.ts reads it.
+  const landing = JSON.parse(fs.readFileSync(path.join(repoRoot, 'website/landing-example.json'), 'utf8'));
+  const landingSource = fs.readFileSync(path.join(repoRoot, landing.file), 'utf8');
+  const landingCode = landing.region === undefined ? landingSource.trimEnd() : regionText(landingSource, landing.region);
+  const landingBlock = { doc: 'website/landing-example.json', line: 1, file: landing.file, spec: landing.region ? `#${landing.region}` : '', lines: landingCode.split('\n') };
+  blocksByRoute.set('/', [...(blocksByRoute.get('/') ?? []), landingBlock]);
 
   const server = await startServer();
   const origin = `http://127.0.0.1:${server.address().port}`;

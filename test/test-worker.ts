@@ -4,7 +4,7 @@
  * never see them). Exports are named one by one: the pool reads this file's
  * exports without following `export *`.
  */
-export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
+export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";

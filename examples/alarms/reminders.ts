@@ -1,5 +1,5 @@
 /**
- * The example behind the "Alarms" docs page (website/docs/capabilities/alarms.md, which imports it by line number),
+ * The example behind the "Alarms" docs page (website/docs/capabilities/alarms.md, which shows it whole),
  * run as is by test/alarms/reminders-example.test.ts: reminders you can cancel,
  * a daily digest on cron, and an offer that is accepted, declined or expired,
  * exactly one of the three.

@@ -27,17 +27,6 @@ export class UserDO extends LumenizeBase<Env> {
     }
   }
 
-  /** The same call with a deadline: a slow counter yields a TimeoutError instead. */
-  peekWithin(timeoutMs: number, counterDelayMs: number): string {
-    const remote = this.ctn<CounterDO>().slowCount(counterDelayMs);
-    return this.lmz.call("COUNTER", "visits", remote, this.ctn().onCounted(remote), { timeout: timeoutMs });
-  }
-
-  /** When you would rather await: `callRaw` resolves with the result or rejects with the Error. */
-  async visitsNow(): Promise<number> {
-    return this.lmz.callRaw("COUNTER", "visits", this.ctn<CounterDO>().increment(0));
-  }
-
   lastVisit(): VisitLog {
     return this.ctx.storage.kv.get<VisitLog>("last") ?? {};
   }

@@ -1,6 +1,6 @@
 /**
  * The example behind the "proxy-fetch" docs page (website/docs/capabilities/proxy-fetch.md,
- * which imports it by line number), run as is by test/proxy-fetch/weather-example.test.ts:
+ * which shows it whole), run as is by test/proxy-fetch/weather-example.test.ts:
  * a Durable Object that asks a weather API for forecasts through both strategies and
  * keeps what came back, Responses and Errors alike. The API's URL comes from the caller:
  * the tests pass the test internet, `npm start` the stand-in in ./api.ts.

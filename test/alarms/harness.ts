@@ -2,8 +2,9 @@
  * Shared setup for the alarms tests: a fresh Durable Object per test, and an
  * `afterEach` check that each one used ends with no schedule rows and no
  * platform alarm (the pool does not reset alarms between tests, so a
- * leftover would fire in the middle of another test). The "Alarms" page imports expectCleanAfterEach by line number.
+ * leftover would fire in the middle of another test). The "Alarms" page shows region "clean" (expectCleanAfterEach with what it needs).
  */
+// #region clean
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
@@ -15,6 +16,7 @@ type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<RemindersDO>;
 
 /** Every DO a test used, as a way to reach it: a stub breaks when `abortAllDurableObjects` runs. */
 const used = new Map<string, () => AnyStub>();
+// #endregion clean
 let counter = 0;
 
 /** A ProbeDO no other test touches: `record($schedule, tag)` logs, `explode($schedule, tag)` logs and throws. */
@@ -36,6 +38,7 @@ export function inProbe<R>(stub: DurableObjectStub<ProbeDO>, work: (probe: Probe
   return runInDurableObject(stub, (probe: ProbeDO, state) => work(probe, state));
 }
 
+// #region clean
 /** How many schedule rows the DO holds (0 before its first schedule: no table yet). */
 export function rowCount(sql: SqlStorage): number {
   const table = sql.exec("SELECT 1 FROM sqlite_master WHERE name = '__lmz_alarms'").toArray();
@@ -49,6 +52,7 @@ export function storedState(stub: AnyStub): Promise<{ rows: number; alarm: numbe
     alarm: await state.storage.getAlarm(),
   }));
 }
+// #endregion clean
 
 /** The probe's deliveries, tags only, in order. */
 export async function tagsOf(stub: DurableObjectStub<ProbeDO>): Promise<string[]> {
@@ -60,6 +64,7 @@ export function waitForTags(stub: DurableObjectStub<ProbeDO>, count: number, tim
   return waitForAtLeast(() => tagsOf(stub), count, "fired", timeout);
 }
 
+// #region clean
 /**
  * Every DO a test used must end clean: no rows, no alarm. Cleans up anyway,
  * so one failure does not spill into the next test.
@@ -80,3 +85,4 @@ export function expectCleanAfterEach(): void {
     expect(leftovers, "schedules or alarms left behind").toEqual([]);
   });
 }
+// #endregion clean

@@ -1,4 +1,5 @@
-/** Runs exactly the code the "Alarms" docs page shows (examples/alarms/reminders.ts), and its routes. The page imports lines of this file by number. */
+/** Runs exactly the code the "Alarms" docs page shows (examples/alarms/reminders.ts), and its routes. The page shows its regions "trigger" and "platform-alarm". */
+// #region trigger, platform-alarm
 import { exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
@@ -14,6 +15,7 @@ const trigger = (stub: Reminders, count?: number) =>
   runInDurableObject(stub, async (instance: RemindersDO) => (await instance.lmz.alarms.triggerAlarms(count)).map((schedule) => schedule.id));
 
 const logOf = async (stub: Reminders): Promise<LogEntry[]> => (await stub.log()) as LogEntry[];
+// #endregion trigger, platform-alarm
 
 const app = (exports as unknown as { default: { fetch(url: string): Promise<Response> } }).default;
 
@@ -33,6 +35,7 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await stub.pending()).toEqual([]);
   });
 
+  // #region platform-alarm
   it("delivers an overdue reminder when runDurableObjectAlarm fires the platform alarm", async () => {
     const { stub } = freshReminders("overdue");
     const id = await stub.remind("stretch", 3_600);
@@ -43,6 +46,7 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await logOf(stub)).toEqual([{ kind: "reminder", id, text: "stretch" }]);
   });
+  // #endregion platform-alarm
 
   it("lists pending reminders soonest first, and a cancelled one never fires", async () => {
     const { stub } = freshReminders("cancel");
@@ -87,6 +91,7 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await logOf(stub)).toEqual([{ kind: "offer", offerId: "o1", price: 25, outcome: "accepted" }]);
   });
 
+  // #region trigger
   it("lets the expiry win when nobody answered, and its follow-up reminder, scheduled in the handler, fires later", async () => {
     const { stub } = freshReminders("offer-expired");
     await stub.makeOffer("o2", 40, 60);
@@ -100,6 +105,7 @@ describe("the alarms page example: RemindersDO", () => {
       { kind: "reminder", id: followUp.id, text: "Your offer o2 expired. Make a new one?" },
     ]);
   });
+  // #endregion trigger
 });
 
 describe("the alarms routes", () => {

@@ -1,6 +1,6 @@
 /** Runs exactly the code the "Continuations" docs page shows. */
 import { describe, expect, it } from "vitest";
-import { fillAPlaceholder, nestChains, recordAChain, runAChain } from "../../examples/continuations/bookshelf";
+import { fillAPlaceholder, nestChains, recordAChain, runAChain } from "../../examples/continuations/chains";
 
 describe("the continuations page example", () => {
   it("records reads and calls as data", () => {

@@ -5,13 +5,15 @@
  * schedule rows, no job rows, no platform alarm (the pool does not reset
  * alarms between tests).
  */
+// #region clean
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
-import type { FetchOrchestrator, ProxyFetchOptions } from "../../lib";
+import type { FetchOrchestrator, ProxyFetchOptions } from "lumenize-do";
 import type { WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
+// #endregion clean
 
 export const API = "https://api.example.test";
 
@@ -24,8 +26,10 @@ export interface Outcome {
   error?: { name: string; message: string };
 }
 
+// #region clean
 type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<FetchOrchestrator> | DurableObjectStub<WeatherDO>;
 const used = new Map<string, () => AnyStub>();
+// #endregion clean
 let counter = 0;
 
 /** Adds a Durable Object to the clean-after-each check (a stub breaks on abort, so pass a way to reach it). */
@@ -74,6 +78,7 @@ export function waitForOutcomes(stub: DurableObjectStub<ProbeDO>, count: number,
   return waitForAtLeast(() => outcomesOf(stub), count, "delivered", timeout);
 }
 
+// #region clean
 /** Tables and platform alarm of a DO, from inside it. */
 export function storedState(stub: AnyStub): Promise<{ tables: string[]; schedules: { id: string; time: number }[]; jobs: number; alarm: number | null }> {
   return runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, state) => {
@@ -87,9 +92,11 @@ export function storedState(stub: AnyStub): Promise<{ tables: string[]; schedule
     return { tables, schedules, jobs, alarm: await state.storage.getAlarm() };
   });
 }
+// #endregion clean
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// #region clean
 /** Every object a test used must end with no schedules, no jobs and no alarm; cleaned anyway. */
 export function expectCleanAfterEach(): void {
   afterEach(async () => {
@@ -109,6 +116,7 @@ export function expectCleanAfterEach(): void {
     expect(leftovers, "schedules, jobs or alarms left behind").toEqual([]);
   });
 }
+// #endregion clean
 
 /** Asserts, within `ms`, that nothing more than `count` deliveries arrive. */
 export async function expectNoMoreThan(stub: DurableObjectStub<ProbeDO>, count: number, ms = 300): Promise<void> {

@@ -3,10 +3,11 @@
  * there and delivers straight to the origin, the orchestrator's sweep
  * answers what never came back. The origin stores nothing.
  */
+// #region timeout-first
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, proxyFetch, type FetchOrchestrator } from "../../lib";
+import { $response, proxyFetch, type FetchOrchestrator } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
@@ -14,6 +15,7 @@ expectCleanAfterEach();
 function statsOf(stub: DurableObjectStub<FetchOrchestrator>) {
   return runInDurableObject(stub, (orchestrator: FetchOrchestrator) => orchestrator.stats());
 }
+// #endregion timeout-first
 
 describe("proxyFetch delivers", () => {
   it("delivers the response with status, headers and body through the orchestrator", async () => {
@@ -181,6 +183,7 @@ describe("proxyFetch exactly once", () => {
     expect((await outcomesOf(stub)).map((outcome) => outcome.status)).toEqual([200]);
   });
 
+  // #region timeout-first
   it("runs the timeout and not the result when the timeout fires first", async () => {
     const { stub } = freshOrigin("orch-race-timeout");
     const orchestrator = freshOrchestrator("race-timeout");
@@ -197,4 +200,5 @@ describe("proxyFetch exactly once", () => {
     await expectNoMoreThan(stub, 1, 2_000);
     expect(await statsOf(orchestrator.stub)).toMatchObject({ timedOut: 1, delivered: 0 });
   });
+  // #endregion timeout-first
 });

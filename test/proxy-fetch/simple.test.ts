@@ -1,11 +1,13 @@
 /** proxyFetchSimple: one alarm on the origin is the only record; whoever cancels it first answers. */
+// #region races
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, proxyFetchSimple, type ProxyFetchSimpleOptions } from "../../lib";
+import { $response, preprocess, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
 const TO_PROBE: ProxyFetchSimpleOptions = { originBinding: "PROBE" };
+// #endregion races
 
 describe("proxyFetchSimple delivers", () => {
   it("delivers the response with status, headers and a readable body", async () => {
@@ -155,6 +157,7 @@ describe("proxyFetchSimple failures", () => {
   });
 });
 
+// #region races
 describe("proxyFetchSimple exactly once", () => {
   it("answers a lost result with one TimeoutError from the alarm, and drops the late delivery", async () => {
     const { stub } = freshOrigin("simple-lost");
@@ -196,6 +199,7 @@ describe("proxyFetchSimple exactly once", () => {
     await expectNoMoreThan(stub, 1, 1_500);
   });
 });
+// #endregion races
 
 describe("proxyFetchSimple retry", () => {
   it("retries a safe method through failed connections and gives up naming the attempts", async () => {

@@ -1,16 +1,16 @@
-// Gives the landing page its example straight from a tested source file, at
-// build time, so the snippet there cannot drift from the code the tests run.
+// Gives the landing page its example straight from a tested source file (a
+// whole file, or a region: see code-regions.mjs), at build time, so the
+// snippet there cannot drift from the code the tests run.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
+import { regionText } from './code-regions.mjs';
 
 export interface LandingExampleOptions {
   /** The file to show, relative to the repository root. */
   file: string;
-  /** The first line shown is the first that includes this text. */
-  from: string;
-  /** The last line shown is the one before the first (after `from`) that includes this text. */
-  until: string;
+  /** A region of it (`// #region name` … `// #endregion name`); the whole file without one. */
+  region?: string;
 }
 
 export interface LandingExample {
@@ -24,13 +24,13 @@ export default function landingExample(context: LoadContext, options: LandingExa
     name: 'lumenize-landing-example',
     getPathsToWatch: () => [absolute],
     async loadContent() {
-      const lines = (await readFile(absolute, 'utf8')).split('\n');
-      const start = lines.findIndex((line) => line.includes(options.from));
-      const end = lines.findIndex((line, index) => index > start && line.includes(options.until));
-      if (start < 0 || end < 0) {
-        throw new Error(`Landing example: "${options.from}" … "${options.until}" not found in ${options.file}; update docusaurus.config.ts.`);
+      const text = await readFile(absolute, 'utf8');
+      try {
+        const code = options.region === undefined ? text.trimEnd() : regionText(text, options.region);
+        return { file: options.file, code };
+      } catch (error) {
+        throw new Error(`Landing example: ${options.file}: ${(error as Error).message}; update website/landing-example.json.`);
       }
-      return { file: options.file, code: lines.slice(start, end).join('\n').trimEnd() + '\n}' };
     },
     async contentLoaded({ content, actions }) {
       actions.setGlobalData(content);

@@ -73,7 +73,7 @@ function CapabilityCard({ capability }: { capability: Capability }): ReactNode {
   );
 }
 
-/** The call example, read from examples/call/user.ts at build time (tested in test/call). */
+/** The call example, read at build time from the file website/landing-example.json names (tested in test/call). */
 function LandingCode(): ReactNode {
   const example = usePluginData('lumenize-landing-example') as LandingExample;
   return (
@@ -83,9 +83,10 @@ function LandingCode(): ReactNode {
         {example.code}
       </CodeBlock>
       <p>
-        Run it: <code>npm install &amp;&amp; npm start</code>, then open{' '}
+        Run it from a checkout of this repository: <code>npm install &amp;&amp; npm start</code>, then open{' '}
         <code>http://localhost:8787/call/user/ada/visit</code> and{' '}
-        <code>http://localhost:8787/call/user/ada/log</code>.
+        <code>http://localhost:8787/call/user/ada/log</code>. In your own Worker, see{' '}
+        <Link to="/docs/own-worker">Use it in your own Worker</Link>.
       </p>
     </section>
   );
@@ -101,6 +102,9 @@ export default function Home(): ReactNode {
             {siteConfig.title}
           </Heading>
           <p className={styles.tagline}>{siteConfig.tagline}</p>
+          <div className={styles.install}>
+            <CodeBlock language="bash">npm install lumenize-do</CodeBlock>
+          </div>
           <div className={styles.buttons}>
             <Link className="button button--primary button--lg" to="/docs/getting-started">
               Get started
