@@ -12,6 +12,8 @@ export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
 export { ImpatientUserDO } from "./call/deadline";
 export { RemindersDO } from "./alarms/reminders";
+export { DigestDO } from "./alarms/digest";
+export { OffersDO } from "./alarms/offers";
 export { WeatherDO } from "./proxy-fetch/weather";
 // #region proxy-fetch-classes
 // proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.

@@ -88,7 +88,7 @@ export const routes: Route[] = [
   {
     pattern: /^\/alarms\/(?<name>[\w-]+)\/list$/,
     example: "/alarms/ada/list",
-    description: "RemindersDO's pending reminders and what has fired so far",
+    description: "RemindersDO's pending reminders and those that fired",
     async handle(_request, env, { name }) {
       const reminders = env.REMINDERS.getByName(name);
       return Response.json({ pending: await reminders.pending(), log: await reminders.log() });
@@ -97,18 +97,18 @@ export const routes: Route[] = [
   {
     pattern: /^\/alarms\/(?<name>[\w-]+)\/digest$/,
     example: "/alarms/ada/digest",
-    description: "Starts the daily digest (cron 0 8 * * *, UTC); safe to repeat",
+    description: "DigestDO starts its daily digest (cron 0 8 * * *, UTC); safe to repeat",
     async handle(_request, env, { name }) {
-      return Response.json({ nextDigest: await env.REMINDERS.getByName(name).startDailyDigest() });
+      return Response.json({ nextDigest: await env.DIGEST.getByName(name).startDailyDigest() });
     },
   },
   {
     pattern: /^\/alarms\/(?<name>[\w-]+)\/offer\/(?<offerId>[\w-]+)$/,
     example: "/alarms/ada/offer/o1?price=10&expires=30",
-    description: "Makes an offer that expires unless accepted or declined first",
+    description: "OffersDO makes an offer that expires unless accepted or declined first",
     async handle(request, env, { name, offerId }) {
       const query = new URL(request.url).searchParams;
-      await env.REMINDERS.getByName(name).makeOffer(offerId, Number(query.get("price") ?? 10), Number(query.get("expires") ?? 30));
+      await env.OFFERS.getByName(name).makeOffer(offerId, Number(query.get("price") ?? 10), Number(query.get("expires") ?? 30));
       return Response.json({ accept: `/alarms/${name}/offer/${offerId}/accept`, decline: `/alarms/${name}/offer/${offerId}/decline` });
     },
   },
@@ -117,8 +117,8 @@ export const routes: Route[] = [
     example: "/alarms/ada/offer/o1/accept",
     description: "Accepts (or declines) the offer: whoever cancels the schedule first wins",
     async handle(_request, env, { name, offerId, answer }) {
-      const reminders = env.REMINDERS.getByName(name);
-      const outcome = answer === "accept" ? await reminders.acceptOffer(offerId) : await reminders.declineOffer(offerId);
+      const offers = env.OFFERS.getByName(name);
+      const outcome = answer === "accept" ? await offers.acceptOffer(offerId) : await offers.declineOffer(offerId);
       return Response.json({ outcome });
     },
   },

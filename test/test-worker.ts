@@ -5,7 +5,7 @@
  * exports without following `export *`.
  */
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
-export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
+export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";

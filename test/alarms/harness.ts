@@ -8,11 +8,13 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
+import type { DigestDO } from "../../examples/alarms/digest";
+import type { OffersDO } from "../../examples/alarms/offers";
 import type { RemindersDO } from "../../examples/alarms/reminders";
 import type { Delivery, ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 
-type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<RemindersDO>;
+type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<RemindersDO> | DurableObjectStub<DigestDO> | DurableObjectStub<OffersDO>;
 
 /** Every DO a test used, as a way to reach it: a stub breaks when `abortAllDurableObjects` runs. */
 const used = new Map<string, () => AnyStub>();
@@ -26,11 +28,20 @@ export function freshProbe(prefix: string): { name: string; stub: DurableObjectS
   return { name, stub: env.PROBE.getByName(name) };
 }
 
-/** A RemindersDO (the docs example) no other test touches. */
-export function freshReminders(prefix: string): { name: string; stub: DurableObjectStub<RemindersDO> } {
+/** The docs examples' Durable Objects, by binding. */
+interface Examples {
+  REMINDERS: RemindersDO;
+  DIGEST: DigestDO;
+  OFFERS: OffersDO;
+}
+
+/** A Durable Object of the docs examples that no other test touches. */
+export function freshExample<B extends keyof Examples>(binding: B, prefix: string): { name: string; stub: DurableObjectStub<Examples[B]> } {
   const name = `alarms-${prefix}-${counter++}`;
-  used.set(`REMINDERS/${name}`, () => env.REMINDERS.getByName(name));
-  return { name, stub: env.REMINDERS.getByName(name) };
+  // `env[binding]` is a union of the three namespaces; B picks one of them.
+  const reach = () => (env[binding] as unknown as DurableObjectNamespace<Examples[B]>).getByName(name);
+  used.set(`${binding}/${name}`, reach as unknown as () => AnyStub);
+  return { name, stub: reach() };
 }
 
 /** Runs `work` inside the probe instance. */

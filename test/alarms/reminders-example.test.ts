@@ -1,31 +1,33 @@
-/** Runs exactly the code the "Alarms" docs page shows (examples/alarms/reminders.ts), and its routes. The page shows its regions "trigger" and "platform-alarm". */
+/**
+ * Runs exactly the code the "Alarms" docs page shows (examples/alarms:
+ * reminders.ts, digest.ts, offers.ts), and its routes. The page shows this
+ * file's regions "trigger" and "platform-alarm".
+ */
 // #region trigger, platform-alarm
 import { exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { LogEntry, RemindersDO } from "../../examples/alarms/reminders";
-import { expectCleanAfterEach, freshReminders } from "./harness";
+import type { LumenizeBase } from "lumenize-do";
+import type { DigestDO } from "../../examples/alarms/digest";
+import type { RemindersDO } from "../../examples/alarms/reminders";
+import { expectCleanAfterEach, freshExample } from "./harness";
 
 expectCleanAfterEach();
 
-type Reminders = DurableObjectStub<RemindersDO>;
-
 /** Inside the DO, as a test would: run the next `count` schedules now (or what is due). */
-const trigger = (stub: Reminders, count?: number) =>
-  runInDurableObject(stub, async (instance: RemindersDO) => (await instance.lmz.alarms.triggerAlarms(count)).map((schedule) => schedule.id));
-
-const logOf = async (stub: Reminders): Promise<LogEntry[]> => (await stub.log()) as LogEntry[];
+const trigger = <T extends LumenizeBase>(stub: DurableObjectStub<T>, count?: number) =>
+  runInDurableObject(stub, async (instance: T) => (await instance.lmz.alarms.triggerAlarms(count)).map((schedule) => schedule.id));
 // #endregion trigger, platform-alarm
 
 const app = (exports as unknown as { default: { fetch(url: string): Promise<Response> } }).default;
 
 describe("the alarms page example: RemindersDO", () => {
   it("delivers a reminder when the platform alarm fires", async () => {
-    const { stub } = freshReminders("deliver");
+    const { stub } = freshExample("REMINDERS", "deliver");
     const id = await stub.remind("tea", 0.05);
     const log = await vi.waitFor(
       async () => {
-        const entries = await logOf(stub);
+        const entries = await stub.log();
         if (entries.length === 0) throw new Error("not yet");
         return entries;
       },
@@ -37,19 +39,19 @@ describe("the alarms page example: RemindersDO", () => {
 
   // #region platform-alarm
   it("delivers an overdue reminder when runDurableObjectAlarm fires the platform alarm", async () => {
-    const { stub } = freshReminders("overdue");
+    const { stub } = freshExample("REMINDERS", "overdue");
     const id = await stub.remind("stretch", 3_600);
     // As if the hour had passed (or the DO had been down): the row is overdue.
     await runInDurableObject(stub, (_instance: RemindersDO, state) => {
       state.storage.sql.exec("UPDATE __lmz_alarms SET time = time - 3600000");
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await logOf(stub)).toEqual([{ kind: "reminder", id, text: "stretch" }]);
+    expect(await stub.log()).toEqual([{ kind: "reminder", id, text: "stretch" }]);
   });
   // #endregion platform-alarm
 
   it("lists pending reminders soonest first, and a cancelled one never fires", async () => {
-    const { stub } = freshReminders("cancel");
+    const { stub } = freshExample("REMINDERS", "cancel");
     const later = await stub.remind("water the plants", 120);
     const sooner = await stub.remind("call mom", 60);
     expect((await stub.pending()).map((reminder) => [reminder.id, reminder.text])).toEqual([
@@ -59,50 +61,46 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await stub.cancelReminder(sooner)).toBe(true);
     expect(await stub.cancelReminder(sooner)).toBe(false);
     expect(await trigger(stub, 5)).toEqual([later]);
-    expect(await logOf(stub)).toEqual([{ kind: "reminder", id: later, text: "water the plants" }]);
+    expect(await stub.log()).toEqual([{ kind: "reminder", id: later, text: "water the plants" }]);
   });
+});
 
+describe("the alarms page example: DigestDO", () => {
   it("keeps one daily digest however often it is started, and re-arms it for the next day after it runs", async () => {
-    const { stub } = freshReminders("digest");
+    const { stub } = freshExample("DIGEST", "digest");
     const next = await stub.startDailyDigest();
     expect(await stub.startDailyDigest()).toBe(next);
     expect(next).toMatch(/T08:00:00\.000Z$/);
-    await stub.remind("a", 3_600 * 48);
-    await stub.remind("b", 3_600 * 48 + 1);
-    // Run the two reminders early (next in time order is the digest, so move them first).
-    await runInDurableObject(stub, (instance: RemindersDO, state) => {
-      state.storage.sql.exec("UPDATE __lmz_alarms SET time = time - 3600000 * 72 WHERE type = 'delayed'");
-      expect(instance.lmz.alarms.getSchedules({ type: "cron" })).toHaveLength(1);
-    });
-    expect(await trigger(stub)).toHaveLength(2);
+    await stub.note("a");
+    await stub.note("b");
     expect(await trigger(stub, 1)).toEqual(["daily-digest"]);
-    expect((await logOf(stub)).at(-1)).toEqual({ kind: "digest", reminders: 2 });
-    const rearmed = await runInDurableObject(stub, (instance: RemindersDO) => instance.lmz.alarms.getSchedule("daily-digest")?.time);
+    expect((await stub.digests()).map((digest) => digest.notes)).toEqual([2]);
+    const rearmed = await runInDurableObject(stub, (instance: DigestDO) => instance.lmz.alarms.getSchedule("daily-digest")?.time);
     expect(rearmed).toBe(Date.parse(next) + 24 * 3_600_000);
-    await runInDurableObject(stub, (instance: RemindersDO) => instance.lmz.alarms.cancelSchedule("daily-digest"));
+    await runInDurableObject(stub, (instance: DigestDO) => instance.lmz.alarms.cancelSchedule("daily-digest"));
   });
+});
 
+describe("the alarms page example: OffersDO", () => {
   it("lets whoever cancels the offer first act: an accept beats the expiry, and a later decline is too late", async () => {
-    const { stub } = freshReminders("offer-accepted");
+    const { stub } = freshExample("OFFERS", "offer-accepted");
     await stub.makeOffer("o1", 25, 60);
     expect(await stub.acceptOffer("o1")).toBe("accepted");
     expect(await stub.declineOffer("o1")).toBe("too late");
     expect(await trigger(stub, 5)).toEqual([]);
-    expect(await logOf(stub)).toEqual([{ kind: "offer", offerId: "o1", price: 25, outcome: "accepted" }]);
+    expect(await stub.log()).toEqual([{ kind: "offer", offerId: "o1", price: 25, outcome: "accepted" }]);
   });
 
   // #region trigger
-  it("lets the expiry win when nobody answered, and its follow-up reminder, scheduled in the handler, fires later", async () => {
-    const { stub } = freshReminders("offer-expired");
+  it("lets the expiry win when nobody answered, and its follow-up, scheduled in the handler, fires later", async () => {
+    const { stub } = freshExample("OFFERS", "offer-expired");
     await stub.makeOffer("o2", 40, 60);
     expect(await trigger(stub, 1)).toEqual(["offer:o2"]);
     expect(await stub.acceptOffer("o2")).toBe("too late");
-    const [followUp] = await stub.pending();
-    expect(followUp.text).toBe("Your offer o2 expired. Make a new one?");
-    expect(await trigger(stub, 1)).toEqual([followUp.id]);
-    expect(await logOf(stub)).toEqual([
+    expect(await trigger(stub, 1)).toEqual(["follow-up:o2"]);
+    expect(await stub.log()).toEqual([
       { kind: "offer", offerId: "o2", price: 40, outcome: "expired" },
-      { kind: "reminder", id: followUp.id, text: "Your offer o2 expired. Make a new one?" },
+      { kind: "follow-up", offerId: "o2" },
     ]);
   });
   // #endregion trigger
@@ -110,7 +108,7 @@ describe("the alarms page example: RemindersDO", () => {
 
 describe("the alarms routes", () => {
   it("schedules, lists and cancels a reminder over HTTP", async () => {
-    const { name } = freshReminders("routes");
+    const { name } = freshExample("REMINDERS", "routes");
     const made = (await (await app.fetch(`http://example.test/alarms/${name}/remind?in=60&text=tea`)).json()) as { id: string; cancel: string };
     expect(made.cancel).toBe(`/alarms/${name}/cancel/${made.id}`);
     const listed = (await (await app.fetch(`http://example.test/alarms/${name}/list`)).json()) as { pending: { id: string; text: string }[] };
@@ -120,23 +118,23 @@ describe("the alarms routes", () => {
   });
 
   it("answers a bad delay with the AlarmsError message and a 400", async () => {
-    const { name } = freshReminders("routes-bad");
+    const { name } = freshExample("REMINDERS", "routes-bad");
     const response = await app.fetch(`http://example.test/alarms/${name}/remind?in=-5`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/Invalid delay -5/);
   });
 
   it("plays the offer over HTTP: accept, then too late", async () => {
-    const { name } = freshReminders("routes-offer");
+    const { name } = freshExample("OFFERS", "routes-offer");
     await app.fetch(`http://example.test/alarms/${name}/offer/o3?price=10&expires=60`);
     expect(await (await app.fetch(`http://example.test/alarms/${name}/offer/o3/accept`)).json()).toEqual({ outcome: "accepted" });
     expect(await (await app.fetch(`http://example.test/alarms/${name}/offer/o3/decline`)).json()).toEqual({ outcome: "too late" });
   });
 
   it("starts the digest over HTTP", async () => {
-    const { name, stub } = freshReminders("routes-digest");
+    const { name, stub } = freshExample("DIGEST", "routes-digest");
     const body = (await (await app.fetch(`http://example.test/alarms/${name}/digest`)).json()) as { nextDigest: string };
     expect(body.nextDigest).toMatch(/T08:00:00\.000Z$/);
-    await runInDurableObject(stub, (instance: RemindersDO) => instance.lmz.alarms.cancelSchedule("daily-digest"));
+    await runInDurableObject(stub, (instance: DigestDO) => instance.lmz.alarms.cancelSchedule("daily-digest"));
   });
 });
