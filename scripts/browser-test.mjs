@@ -15,7 +15,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { collectImports, repoRoot } from './check-docs.mjs';
-import { regionText } from '../website/plugins/code-regions.mjs';
+import { shownCode } from '../website/plugins/code-regions.mjs';
 
 const buildDir = path.join(repoRoot, 'website/build');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -239,7 +239,7 @@ async function main() {
   // The landing page's example, read the way website/plugins/landing-example.ts reads it.
   const landing = JSON.parse(fs.readFileSync(path.join(repoRoot, 'website/landing-example.json'), 'utf8'));
   const landingSource = fs.readFileSync(path.join(repoRoot, landing.file), 'utf8');
-  const landingCode = landing.region === undefined ? landingSource.trimEnd() : regionText(landingSource, landing.region);
+  const landingCode = shownCode(landingSource, landing.region);
   const landingBlock = { doc: 'website/landing-example.json', line: 1, file: landing.file, spec: landing.region ? `#${landing.region}` : '', lines: landingCode.split('\n') };
   blocksByRoute.set('/', [...(blocksByRoute.get('/') ?? []), landingBlock]);
 

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { RegionError, fileToken, isMarker, lineRange, regionText } from '../website/plugins/code-regions.mjs';
+import { RegionError, fileToken, isMarker, lineRange, shownCode } from '../website/plugins/code-regions.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scanned = ['website/docs', 'website/src/pages'];
@@ -77,11 +77,6 @@ export function fences(source) {
 /** The value of `title=` in a fence's meta, quoted or not. */
 export function titleOf(meta) {
   return /(?:^|\s)title=(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(meta ?? '')?.slice(1).find((value) => value !== undefined);
-}
-
-/** What a whole-file import shows: the file as remark-code-import reads it (a final newline dropped). */
-function wholeFile(content) {
-  return content.endsWith('\n') ? content.slice(0, -1) : content;
 }
 
 /** Relative import specifiers of `code` (as if it sat in `dir`) that lead into lib/. */
@@ -209,7 +204,7 @@ export function collectImports({ typeCheck = false } = {}) {
       const content = fs.readFileSync(imp.abs, 'utf8');
       let shown;
       try {
-        shown = imp.fragment === undefined ? wholeFile(content) : regionText(content, imp.fragment);
+        shown = shownCode(content, imp.fragment);
       } catch (error) {
         if (!(error instanceof RegionError)) throw error;
         problems.push(`${where}: ${file}#${imp.fragment}: ${error.message}`);

@@ -98,6 +98,18 @@ export function regionText(text, name) {
 }
 
 /**
+ * What a block importing a file shows: region `name` of the file's text, or
+ * the whole text when `name` is undefined (as remark-code-import shows a
+ * whole file: without its final newline).
+ *
+ * @throws {RegionError} if the markers are wrong or there is no such region.
+ */
+export function shownCode(text, name) {
+  if (name !== undefined) return regionText(text, name);
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+/**
  * The `file=` token of a fence's meta: the path as written, the file it
  * names, and what follows `#` (a region name, a line range, or undefined).
  */

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
-import { regionText } from './code-regions.mjs';
+import { shownCode } from './code-regions.mjs';
 
 export interface LandingExampleOptions {
   /** The file to show, relative to the repository root. */
@@ -26,8 +26,7 @@ export default function landingExample(context: LoadContext, options: LandingExa
     async loadContent() {
       const text = await readFile(absolute, 'utf8');
       try {
-        const code = options.region === undefined ? text.trimEnd() : regionText(text, options.region);
-        return { file: options.file, code };
+        return { file: options.file, code: shownCode(text, options.region) };
       } catch (error) {
         throw new Error(`Landing example: ${options.file}: ${(error as Error).message}; update website/landing-example.json.`);
       }
