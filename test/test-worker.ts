@@ -10,3 +10,4 @@ export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
+export { LifecycleWorker } from "./fixtures/lifecycle";

@@ -22,22 +22,53 @@ function isForbiddenKey(key: string): boolean {
   );
 }
 
-/** Lifecycle handlers and Lumenize's own members, refused on a chain host. */
-const HOST_ONLY = new Set(["lmz", "ctn", "alarm", "fetch", "webSocketMessage", "webSocketClose", "webSocketError"]);
+/**
+ * Every handler the platform itself invokes on a Worker entrypoint or a
+ * Durable Object: the optional members its base classes `WorkerEntrypoint`
+ * and `DurableObject` declare. A subclass defines them on its own prototype,
+ * so where they live does not tell them from public methods: they are refused
+ * by name on every chain host, defined or not. `test/chains/types.test.ts`
+ * checks this list against the platform's types, so a handler added there
+ * fails the type check until it is added here.
+ */
+export const PLATFORM_HANDLERS = [
+  "fetch",
+  "connect",
+  "scheduled",
+  "queue",
+  "email",
+  "tail",
+  "tailStream",
+  "trace",
+  "test",
+  "alarm",
+  "webSocketMessage",
+  "webSocketClose",
+  "webSocketError",
+] as const;
+
+const platformHandlers = new Set<string>(PLATFORM_HANDLERS);
+
+/** Lumenize's own members of a host, which a subclass may define or override. */
+const lumenizeMembers = new Set(["lmz", "ctn"]);
 
 /**
  * Prototypes whose members no chain may use: `Object.prototype` and
- * `Function.prototype` (`toString`, `call`, `bind`…) and the Lumenize base
- * classes (registered by `lib/base`). Objects inheriting from a base class
+ * `Function.prototype` (`toString`, `call`, `bind`…), the Lumenize base
+ * classes and everything they inherit from (the platform's `DurableObject`,
+ * `WorkerEntrypoint` and `RpcTarget`). Objects inheriting from a base class
  * are chain hosts.
  */
 const infrastructure = new Set<object>([Object.prototype, Function.prototype]);
 const hostPrototypes = new Set<object>();
 
-/** Registers a base class prototype: its members are refused and its instances are hosts. */
+/**
+ * Registers a base class prototype: its members, and those of every
+ * prototype it inherits from, are refused, and its instances are hosts.
+ */
 export function registerChainHost(prototype: object): void {
-  infrastructure.add(prototype);
   hostPrototypes.add(prototype);
+  for (let proto: object | null = prototype; proto; proto = Object.getPrototypeOf(proto)) infrastructure.add(proto);
 }
 
 /** Throws unless a chain may read `key` of `object` at `step`. */
@@ -47,7 +78,8 @@ export function assertReachable(object: object, key: string, step: number, chain
       `Operation chain refused at step ${step} (${describeChain(chain, step + 1)}): ${why} A chain reaches only the target's public methods and data.`,
     );
   if (isForbiddenKey(key)) throw refuse(`"${key}" is never reachable through a chain.`);
-  if (HOST_ONLY.has(key) && isHost(object)) throw refuse(`"${key}" is Lumenize or platform plumbing.`);
+  if (platformHandlers.has(key) && isHost(object)) throw refuse(`"${key}" is a handler the platform invokes, not a method to call.`);
+  if (lumenizeMembers.has(key) && isHost(object)) throw refuse(`"${key}" is Lumenize plumbing.`);
 
   const holder = findHolder(object, key);
   if (holder === undefined) {
