@@ -3,6 +3,7 @@ declare namespace Cloudflare {
   interface Env {
     PLAIN_VAR: string;
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
+    CALLER_PROBE: DurableObjectNamespace<import("./fixtures/caller-probe").CallerProbeDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }

@@ -11,3 +11,4 @@ export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenc
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
+export { CallerProbeDO } from "./fixtures/caller-probe";

@@ -7,7 +7,6 @@
  */
 import { executeOperationChain } from "../chains";
 import { openEnvelope, sealOutcome, type Address, type ChainOutcome } from "../envelope";
-import { withCaller } from "./caller-context";
 
 export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
   let opened: ReturnType<typeof openEnvelope>;
@@ -18,5 +17,5 @@ export async function openDoor(host: object, envelope: unknown, learn?: (address
   }
   const { chain, caller, callee } = opened;
   if (callee && learn) learn(callee);
-  return sealOutcome(chain, withCaller(caller, () => executeOperationChain(chain, host)));
+  return sealOutcome(chain, executeOperationChain(chain, host, { caller }));
 }

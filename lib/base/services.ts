@@ -8,7 +8,7 @@ import type { Alarms } from "../alarms";
 import type { AnyChain, ChainBrand } from "../chains";
 import { CallError, type Caller, type CallOptions, type CallTarget } from "../call";
 import type { Identity } from "../envelope";
-import { getCaller } from "./caller-context";
+import { getCaller } from "../context";
 import type { DurableObjectIdentity } from "./identity";
 
 /** Services every host has: identity, the caller of the chain now running, and calls. */

@@ -2,6 +2,8 @@
  * Runs an operation chain against a target: the one place chains execute, for
  * `__executeChain`, alarms, call and proxy-fetch alike.
  */
+import { withCaller } from "../context";
+import type { Identity } from "../envelope";
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
 import { assertReachable } from "./security";
@@ -16,6 +18,13 @@ export interface ExecuteOptions {
    * Leave it out when the chain has no placeholder.
    */
   result?: unknown;
+  /**
+   * Who sent the chain, as its envelope claims: `this.lmz.caller` for the
+   * chain's whole run. Leave it out for a host's own chains (continuations,
+   * schedule handlers): they then see `undefined`, whatever context started
+   * the work they answer.
+   */
+  caller?: Identity;
 }
 
 /**
@@ -32,7 +41,7 @@ export interface ExecuteOptions {
  */
 export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   assertOperationChain(chain);
-  return run(chain, target, options);
+  return withCaller(options.caller, () => run(chain, target, options));
 }
 
 async function run(chain: OperationChain, target: object, options: ExecuteOptions): Promise<unknown> {
