@@ -18,6 +18,8 @@ export default defineConfig({
           PROBE: { className: "ProbeDO", useSQLite: true },
           // A ProbeDO whose continuations note `this.lmz.caller` (test/fixtures/caller-probe.ts).
           CALLER_PROBE: { className: "CallerProbeDO", useSQLite: true },
+          // A target that throws what no method should (test/fixtures/misbehaving.ts).
+          MISBEHAVING: { className: "MisbehavingDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

@@ -4,6 +4,7 @@ declare namespace Cloudflare {
     PLAIN_VAR: string;
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
     CALLER_PROBE: DurableObjectNamespace<import("./fixtures/caller-probe").CallerProbeDO>;
+    MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }

@@ -12,3 +12,4 @@ export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
 export { CallerProbeDO } from "./fixtures/caller-probe";
+export { MisbehavingDO } from "./fixtures/misbehaving";

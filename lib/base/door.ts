@@ -12,10 +12,10 @@ export async function openDoor(host: object, envelope: unknown, learn?: (address
   let opened: ReturnType<typeof openEnvelope>;
   try {
     opened = openEnvelope(envelope);
+    if (opened.callee && learn) learn(opened.callee);
   } catch (error) {
     return sealOutcome([], Promise.reject(error));
   }
-  const { chain, caller, callee } = opened;
-  if (callee && learn) learn(callee);
+  const { chain, caller } = opened;
   return sealOutcome(chain, executeOperationChain(chain, host, { caller }));
 }

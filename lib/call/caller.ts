@@ -10,7 +10,7 @@
  * flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
-import { openOutcome, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
+import { describeThrown, openOutcome, oversize, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
 import { DataCloneError } from "../structured-clone";
 import { CallError } from "./errors";
@@ -93,12 +93,11 @@ export class Caller {
     const { stub, address } = resolveTarget(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
+    if (envelope) assertFits(envelope, chain);
     const reply = (async () => {
-      const outcome = await stub.__executeChain(envelope ?? (await sealChainAsync(chain, meta))).catch((error: unknown) => {
-        throw new CallError(
-          `Could not reach ${describeAddress(address)}: ${(error as Error)?.message ?? error}. Is it a LumenizeBase/LumenizeWorker?`,
-          { cause: error },
-        );
+      const sealed = envelope ?? assertFits(await sealChainAsync(chain, meta), chain);
+      const outcome = await stub.__executeChain(sealed).catch((error: unknown) => {
+        throw new CallError(`Could not reach ${describeAddress(address)}: ${describeThrown(error)}. Is it a LumenizeBase/LumenizeWorker?`, { cause: error });
       });
       return openOutcome(outcome as ChainOutcome);
     })();
@@ -114,6 +113,14 @@ function sealNow(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">
     if (error instanceof DataCloneError && error.code === "ASYNC_BODY") return undefined;
     throw error;
   }
+}
+
+/** Returns `envelope` if it fits in one Workers RPC message; throws a CallError saying why not otherwise. */
+function assertFits(envelope: ChainEnvelope, chain: OperationChain): ChainEnvelope {
+  // The platform counts the arguments array, so measure that.
+  const tooBig = oversize([envelope]);
+  if (tooBig) throw new CallError(`The call's chain (${describeChain(chain)}) could not be sent: ${tooBig}. Send less, or split it over several calls.`);
+  return envelope;
 }
 
 /**

@@ -1,0 +1,90 @@
+/**
+ * How big a value is on the wire. Workers RPC refuses a message (arguments
+ * or result) over 32 MiB of the platform's serialized form, and reports it
+ * on the far side as a broken call; measuring first lets Lumenize refuse
+ * with an Error that says so, where the sender sees it.
+ */
+
+/** Workers RPC's limit on one message: 32 MiB of V8-serialized bytes. */
+export const RPC_MESSAGE_LIMIT = 32 * 1024 * 1024;
+
+/** Any character outside Latin-1 makes V8 keep (and send) a string as two bytes per character. */
+const TWO_BYTE = /[^\u0000-\u00ff]/;
+
+/**
+ * The size, in bytes, of `value` in the serialized form Workers RPC sends
+ * (V8's format), for JSON-shaped data such as Lumenize's envelopes and
+ * outcomes: objects, arrays, strings, numbers, booleans, null. Checked
+ * against the platform's own count (`test/call/rpc-size.test.ts`): exact for
+ * strings, numbers and arrays, a few bytes high for objects. It never counts
+ * low: a repeated object (sent once, as a back-reference) and a Latin-1
+ * string kept in two-byte form only make the real message smaller.
+ * Iterative, so depth costs no stack.
+ */
+export function rpcSize(value: unknown): number {
+  let bytes = 2; // header: format tag and version
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === "string") {
+      bytes += stringSize(current);
+    } else if (typeof current === "number") {
+      bytes += isSmallInteger(current) ? 1 + varintSize(Math.abs(current) * 2) : DOUBLE;
+    } else if (Array.isArray(current)) {
+      // Dense: tag, length, elements, end tag, property count, length.
+      bytes += 3 + 2 * varintSize(current.length);
+      if (current.length > 0 && current.every((item) => typeof item === "number") && !current.every(isSmallInteger)) {
+        // An array of numbers with one double among them holds (and sends) every element as a double.
+        bytes += current.length * DOUBLE;
+      } else {
+        for (let i = 0; i < current.length; i++) pending.push(current[i]);
+      }
+    } else if (typeof current === "object" && current !== null) {
+      const keys = Object.keys(current);
+      // Tag, end tag, property count, and the few bytes more workerd was measured to write for some objects.
+      bytes += 2 + varintSize(keys.length) + OBJECT_SLACK;
+      for (const key of keys) {
+        bytes += stringSize(key);
+        pending.push((current as Record<string, unknown>)[key]);
+      }
+    } else {
+      bytes += 1; // null, undefined, true, false
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Why `value` cannot be one Workers RPC message, `"it is N bytes in Workers
+ * RPC's encoding, over its limit of …"`, or `undefined` if it fits.
+ */
+export function oversize(value: unknown): string | undefined {
+  const size = rpcSize(value);
+  if (size <= RPC_MESSAGE_LIMIT) return undefined;
+  return `it is ${size.toLocaleString("en-US")} bytes in Workers RPC's encoding, over its limit of ${RPC_MESSAGE_LIMIT.toLocaleString("en-US")} bytes (32 MiB)`;
+}
+
+/** A double: tag and eight bytes. */
+const DOUBLE = 9;
+/** Measured: workerd writes up to 8 bytes more than V8's format says for an object with at most one property. */
+const OBJECT_SLACK = 8;
+
+/** Whether V8 holds `n` as a small integer (31 bits with pointer compression), sent as a zigzag varint. */
+function isSmallInteger(n: unknown): boolean {
+  return typeof n === "number" && Number.isInteger(n) && !Object.is(n, -0) && n >= -(2 ** 30) && n < 2 ** 30;
+}
+
+function stringSize(text: string): number {
+  const length = text.length;
+  // Two-byte strings carry one padding byte at most, to align their characters.
+  return TWO_BYTE.test(text) ? 2 + varintSize(length * 2) + length * 2 : 1 + varintSize(length) + length;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
