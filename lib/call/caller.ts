@@ -61,10 +61,8 @@ export class Caller {
       );
     }
     const callId = crypto.randomUUID();
-    const result = this.#dispatch(binding, target, remoteChain, callId, options).then(
-      (value) => value,
-      (error: unknown) => toError(error),
-    );
+    // Every rejection of #dispatch is an Error: a CallError, a TimeoutError or what the remote threw.
+    const result = this.#dispatch(binding, target, remoteChain, callId, options).catch((error: unknown) => error as Error);
     const delivered = result.then(async (value) => {
       await runContinuation(continuationChain, this.#host.self, value, `call ${callId}`);
       await this.#host.flush?.();
@@ -99,7 +97,16 @@ export class Caller {
       const outcome = await stub.__executeChain(sealed).catch((error: unknown) => {
         throw new CallError(`Could not reach ${describeAddress(address)}: ${describeThrown(error)}. Is it a LumenizeBase/LumenizeWorker?`, { cause: error });
       });
-      return openOutcome(outcome as ChainOutcome);
+      try {
+        return openOutcome(outcome as ChainOutcome);
+      } catch (thrown) {
+        if (thrown instanceof Error) throw thrown;
+        // call and callRaw both end here, so both get the same Error.
+        throw new CallError(
+          `Call to ${describeAddress(address)} (${describeChain(chain)}) threw a non-Error value: ${describeThrown(thrown)}. Throw an Error to give it a name and a stack.`,
+          { cause: thrown },
+        );
+      }
     })();
     return withTimeout(reply, timeout, callId, () => `Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`);
   }
@@ -154,10 +161,6 @@ function chainOf(value: unknown, role: string): OperationChain {
   const chain = getOperationChain(value);
   if (!chain) throw new CallError(`The ${role} is not an operation chain: build it with this.ctn().`);
   return chain;
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new CallError(`The call failed with a non-Error value: ${String(error)}`, { cause: error });
 }
 
 function describeAddress(address: { binding: string; name?: string }): string {
