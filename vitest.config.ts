@@ -20,6 +20,8 @@ export default defineConfig({
           CALLER_PROBE: { className: "CallerProbeDO", useSQLite: true },
           // A target that throws what no method should (test/fixtures/misbehaving.ts).
           MISBEHAVING: { className: "MisbehavingDO", useSQLite: true },
+          // Platform handles aliased into public fields (test/fixtures/exposed.ts).
+          EXPOSED: { className: "ExposedDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
     CALLER_PROBE: DurableObjectNamespace<import("./fixtures/caller-probe").CallerProbeDO>;
     MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
+    EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }

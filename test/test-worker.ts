@@ -13,3 +13,4 @@ export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
 export { CallerProbeDO } from "./fixtures/caller-probe";
 export { MisbehavingDO } from "./fixtures/misbehaving";
+export { ExposedDO, ExposedWorker } from "./fixtures/exposed";

@@ -4,6 +4,7 @@ import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { openDoor } from "./door";
+import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
 import { settleSchedule } from "./settle";
@@ -24,6 +25,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    registerHostHandles(ctx, env);
     this.#identity = new DurableObjectIdentity(ctx, env);
     const identity = this.#identity;
     // Alarms only re-arms here; it never runs a handler in the constructor.

@@ -3,6 +3,7 @@ import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor } from "./door";
+import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
 
 /**
@@ -23,6 +24,7 @@ export abstract class LumenizeRpcTarget extends RpcTarget {
    */
   constructor(env?: unknown) {
     super();
+    registerHostHandles(undefined, env);
     const identity = (): Identity => ({ kind: "rpc-target" });
     this.lmz = new HostServices(
       identity,

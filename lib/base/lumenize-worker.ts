@@ -3,6 +3,7 @@ import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor } from "./door";
+import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
 
 /**
@@ -19,6 +20,7 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
 
   constructor(ctx: ExecutionContext, env: Env) {
     super(ctx, env);
+    registerHostHandles(ctx, env);
     const identity = (): Identity => ({ kind: "worker", binding: this.#binding });
     // A Worker has no durable home, so continuations run here while
     // `ctx.waitUntil` keeps this invocation alive.

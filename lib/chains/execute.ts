@@ -6,7 +6,7 @@ import { withCaller } from "../context";
 import type { Identity } from "../envelope";
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
-import { assertReachable } from "./security";
+import { assertNotPlatformHandle, assertReachable } from "./security";
 import type { Argument, OperationChain } from "./types";
 import { assertOperationChain } from "./validate";
 
@@ -31,8 +31,10 @@ export interface ExecuteOptions {
  * Runs `chain` against `target`: reads members and calls methods in order,
  * awaiting promises between steps, and returns the final value.
  *
- * The chain is validated first and each key is checked by the security rules,
- * so a chain from anywhere reaches only `target`'s public methods and data.
+ * The chain is validated first, and each step is checked by the security
+ * rules (the key it reads, and the value it produces: never a platform
+ * handle), so a chain from anywhere reaches only `target`'s public methods
+ * and data.
  *
  * @throws {OperationChainError} if the chain is malformed, refused, or names a
  *   member the target does not have. Errors thrown by the target's own methods
@@ -71,6 +73,7 @@ async function run(chain: OperationChain, target: object, options: ExecuteOption
       receiver = undefined;
     }
     if (isThenable(current)) current = await current;
+    assertNotPlatformHandle(current, step, chain);
   }
   return current;
 }

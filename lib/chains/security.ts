@@ -3,6 +3,11 @@
  * Worker or storage, so the executor treats every key as hostile: it may read
  * the target's public methods and data, and nothing the platform or Lumenize
  * put there.
+ *
+ * Two rules, checked at every step: the key (`assertReachable`: names and
+ * where the member lives) and the value the step produced
+ * (`assertNotPlatformHandle`: the host's storage, env and bindings, however
+ * a public member came to hold them).
  */
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
@@ -73,10 +78,7 @@ export function registerChainHost(prototype: object): void {
 
 /** Throws unless a chain may read `key` of `object` at `step`. */
 export function assertReachable(object: object, key: string, step: number, chain: OperationChain): void {
-  const refuse = (why: string) =>
-    new OperationChainError(
-      `Operation chain refused at step ${step} (${describeChain(chain, step + 1)}): ${why} A chain reaches only the target's public methods and data.`,
-    );
+  const refuse = (why: string) => refusal(step, chain, why);
   if (isForbiddenKey(key)) throw refuse(`"${key}" is never reachable through a chain.`);
   if (platformHandlers.has(key) && isHost(object)) throw refuse(`"${key}" is a handler the platform invokes, not a method to call.`);
   if (lumenizeMembers.has(key) && isHost(object)) throw refuse(`"${key}" is Lumenize plumbing.`);
@@ -103,4 +105,50 @@ function findHolder(object: object, key: string): object | undefined {
     if (Object.prototype.hasOwnProperty.call(current, key)) return current;
   }
   return undefined;
+}
+
+function refusal(step: number, chain: OperationChain, why: string): OperationChainError {
+  return new OperationChainError(
+    `Operation chain refused at step ${step} (${describeChain(chain, step + 1)}): ${why} A chain reaches only the target's public methods and data.`,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Platform handles
+// ---------------------------------------------------------------------------
+
+/** Every registered platform handle, with what it is (`"ctx.storage"`, `"env.PROBE"`). */
+const handles = new WeakMap<object, string>();
+/** Prototypes of registered handles, with an example: another object of such a kind is a handle too. */
+const handleKinds = new Map<object, string>();
+const ordinaryPrototypes = new Set<object | null>([null, Object.prototype, Function.prototype, Array.prototype]);
+
+/**
+ * Marks `value` as a platform handle no chain may hold, whatever key led to
+ * it: the base classes register their host's `ctx`, `ctx.storage` (and its
+ * `sql` and `kv`), `env` and every binding in it. A handle that is a platform
+ * object (not a plain object or function) also marks its kind: any object
+ * with the same prototype (another `DurableObjectNamespace`, another service
+ * binding) is refused as well. Primitives (a secret is a string) cannot be
+ * told from data and are ignored.
+ *
+ * @param name what the handle is, for error messages, e.g. `"env.PROBE"`.
+ */
+export function registerPlatformHandle(value: unknown, name: string): void {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null || handles.has(value)) return;
+  handles.set(value, name);
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (!ordinaryPrototypes.has(prototype) && !handleKinds.has(prototype as object)) handleKinds.set(prototype as object, name);
+}
+
+/** Throws if `value`, what step `step` of `chain` produced, is a platform handle. */
+export function assertNotPlatformHandle(value: unknown, step: number, chain: OperationChain): void {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return;
+  const known = handles.get(value);
+  const kindOf = known === undefined ? handleKinds.get(Object.getPrototypeOf(value) as object) : undefined;
+  if (known === undefined && kindOf === undefined) return;
+  const what = known ?? `of the same platform type as ${kindOf}`;
+  const operation = chain[step];
+  const where = operation.type === "get" ? `"${operation.key}"` : describeChain(chain, step + 1);
+  throw refusal(step, chain, `the value of ${where} is ${what}: a platform handle (storage, bindings, secrets) is never reachable through a chain.`);
 }
