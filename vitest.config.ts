@@ -22,6 +22,8 @@ export default defineConfig({
           MISBEHAVING: { className: "MisbehavingDO", useSQLite: true },
           // Platform handles aliased into public fields (test/fixtures/exposed.ts).
           EXPOSED: { className: "ExposedDO", useSQLite: true },
+          // Hosts with an onBeforeCall hook (test/fixtures/guarded.ts).
+          GUARDED: { className: "GuardedDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

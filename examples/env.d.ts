@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     WEATHER: DurableObjectNamespace<import("./proxy-fetch/weather").WeatherDO>;
     FETCH_ORCHESTRATOR: DurableObjectNamespace<import("../lib").FetchOrchestrator>;
     FETCH_EXECUTOR: Service<import("../lib").FetchExecutor>;
+    LEDGER: DurableObjectNamespace<import("./security/ledger").LedgerDO>;
+    TELLER: DurableObjectNamespace<import("./security/ledger").TellerDO>;
   }
 }
 interface Env extends Cloudflare.Env {}

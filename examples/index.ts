@@ -12,6 +12,7 @@ export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
 export { RemindersDO } from "./alarms/reminders";
 export { WeatherDO } from "./proxy-fetch/weather";
+export { LedgerDO, TellerDO } from "./security/ledger";
 // proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.
 export { FetchExecutor, FetchOrchestrator } from "../lib";
 

@@ -6,6 +6,7 @@ declare namespace Cloudflare {
     CALLER_PROBE: DurableObjectNamespace<import("./fixtures/caller-probe").CallerProbeDO>;
     MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
     EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
+    GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }

@@ -6,6 +6,7 @@
  */
 export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
+export { LedgerDO, TellerDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
@@ -14,3 +15,4 @@ export { LifecycleWorker } from "./fixtures/lifecycle";
 export { CallerProbeDO } from "./fixtures/caller-probe";
 export { MisbehavingDO } from "./fixtures/misbehaving";
 export { ExposedDO, ExposedWorker } from "./fixtures/exposed";
+export { GuardedDO, GuardedWorker } from "./fixtures/guarded";

@@ -3,7 +3,7 @@ import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
-import { openDoor } from "./door";
+import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
@@ -42,6 +42,9 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   override async alarm(info?: AlarmInvocationInfo): Promise<void> {
     await this.lmz.alarms.alarm(info);
   }
+
+  /** Access control: refuses a chain from elsewhere before it runs, by throwing (see {@link IncomingCall}). */
+  protected onBeforeCall?(call: IncomingCall): void | Promise<void>;
 
   /** Records a continuation: a chain of this DO's own methods, to run later with a result. */
   ctn(): Continuation<this>;

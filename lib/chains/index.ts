@@ -24,5 +24,5 @@ export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder } from 
 export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
 export { registerChainHost, registerPlatformHandle } from "./security";
-export { describeChain } from "./describe";
+export { describeChain, enteredMembers } from "./describe";
 export { OperationChainError } from "./errors";

@@ -55,7 +55,7 @@ export const PLATFORM_HANDLERS = [
 const platformHandlers = new Set<string>(PLATFORM_HANDLERS);
 
 /** Lumenize's own members of a host, which a subclass may define or override. */
-const lumenizeMembers = new Set(["lmz", "ctn"]);
+const lumenizeMembers = new Set(["lmz", "ctn", "onBeforeCall"]);
 
 /**
  * Prototypes whose members no chain may use: `Object.prototype` and

@@ -85,7 +85,7 @@ export type ChainMode = "target" | "continuation";
 export type PlatformHandler = Exclude<keyof WorkerEntrypoint | keyof DurableObject, symbol | `__${string}`>;
 
 /** Members no chain may reach (mirrors the executor's refusals, see `security.ts`). */
-type HiddenKey = `__${string}` | `#${string}` | "ctx" | "env" | "lmz" | "ctn" | "constructor" | "prototype" | PlatformHandler;
+type HiddenKey = `__${string}` | `#${string}` | "ctx" | "env" | "lmz" | "ctn" | "onBeforeCall" | "constructor" | "prototype" | PlatformHandler;
 
 type ArgumentOf<P, M extends ChainMode> =
   | P
