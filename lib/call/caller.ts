@@ -95,7 +95,10 @@ export class Caller {
     const reply = (async () => {
       const sealed = envelope ?? assertFits(await sealChainAsync(chain, meta), chain);
       const outcome = await stub.__executeChain(sealed).catch((error: unknown) => {
-        throw new CallError(`Could not reach ${describeAddress(address)}: ${describeThrown(error)}. Is it a LumenizeBase/LumenizeWorker?`, { cause: error });
+        throw new CallError(
+          `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
+          { cause: error },
+        );
       });
       try {
         return openOutcome(outcome as ChainOutcome);
