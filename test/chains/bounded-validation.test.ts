@@ -82,4 +82,25 @@ describe("chain validation is bounded by what was sent", () => {
     const chain = parse(hostile) as { args: unknown[] }[];
     expect(chain[1].args.length).toBe(2 ** 32 - 1);
   });
+
+  it("decodes hostile text declaring huge sparse arrays without reserving their length", async () => {
+    // A call with 40 arguments, each { value: an array claiming 30 million
+    // slots }: about 2 KB of text. Reserving the slots would take
+    // 40 × 240 MB and kill the isolate.
+    const count = 40;
+    const objects = [
+      ["a", ["r", 1], ["r", 2]],
+      ["o", "type", "get", "key", "nothing"],
+      ["o", "type", "apply", "args", ["r", 3]],
+      ["a", ...Array.from({ length: count }, (_, i) => ["r", 4 + i])],
+      ...Array.from({ length: count }, (_, i) => ["o", "value", ["r", 4 + count + i]]),
+      ...Array.from({ length: count }, () => ["A", 30_000_000]),
+    ];
+    const hostile = JSON.stringify({ v: 1, root: ["r", 0], objects });
+    expect(hostile.length).toBeLessThan(2_100);
+    const outcome = (await env.GREETER.__executeChain({ v: 1, chain: JSON.parse(hostile) } as never)) as ChainOutcome;
+    expect(() => openOutcome(outcome)).toThrow(/the target has no member "nothing"/);
+    const decoded = parse(hostile) as { args: { value: unknown[] }[] }[];
+    expect(decoded[1].args[count - 1].value).toHaveLength(30_000_000);
+  });
 });
