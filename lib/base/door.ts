@@ -25,7 +25,7 @@ import { describeThrown, openEnvelope, sealOutcome, type Address, type ChainOutc
  * an `OperationChainError` naming the hook, with what you threw as its
  * `cause`. Inside the hook, `this.lmz.caller` is `caller`.
  *
- * @see https://lumenize.dev/docs/foundations/security
+ * @see https://lumenize.dev/docs/foundations/base-classes
  */
 export interface IncomingCall {
   /**

@@ -77,7 +77,7 @@ export class HostServices {
    * when the method was called otherwise, and inside continuations and
    * schedule handlers (this host's own code answering later).
    *
-   * @see https://lumenize.dev/docs/foundations/security
+   * @see https://lumenize.dev/docs/foundations/base-classes
    */
   get caller(): Identity | undefined {
     return getCaller();
