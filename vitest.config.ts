@@ -26,7 +26,18 @@ export default defineConfig({
       main: "./test/test-worker.ts",
       miniflare: {
         // The bench controllers too, for the bench smoke test (test/bench/smoke.test.ts).
-        durableObjects: { PROBE: { className: "ProbeDO", useSQLite: true }, ...benchDurableObjects },
+        durableObjects: {
+          PROBE: { className: "ProbeDO", useSQLite: true },
+          // A ProbeDO whose continuations note `this.lmz.caller` (test/fixtures/caller-probe.ts).
+          CALLER_PROBE: { className: "CallerProbeDO", useSQLite: true },
+          // A target that throws what no method should (test/fixtures/misbehaving.ts).
+          MISBEHAVING: { className: "MisbehavingDO", useSQLite: true },
+          // Platform handles aliased into public fields (test/fixtures/exposed.ts).
+          EXPOSED: { className: "ExposedDO", useSQLite: true },
+          // Hosts with an onBeforeCall hook (test/fixtures/guarded.ts).
+          GUARDED: { className: "GuardedDO", useSQLite: true },
+          ...benchDurableObjects,
+        },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.
         bindings: { PLAIN_VAR: "not callable" },
         // Executors that throw or die, for the proxy-fetch failure tests (test/fixtures/faulty-executors.ts).

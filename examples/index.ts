@@ -15,6 +15,7 @@ export { RemindersDO } from "./alarms/reminders";
 export { DigestDO } from "./alarms/digest";
 export { OffersDO } from "./alarms/offers";
 export { WeatherDO } from "./proxy-fetch/weather";
+export { LedgerDO, TellerDO } from "./security/ledger";
 // #region proxy-fetch-classes
 // proxy-fetch's own classes: bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in wrangler.jsonc.
 export { FetchExecutor, FetchOrchestrator } from "lumenize-do";

@@ -170,4 +170,21 @@ export const routes: Route[] = [
       return Response.json(await env.FETCH_ORCHESTRATOR.getByName("default").stats());
     },
   },
+  // --- security ---------------------------------------------------------------
+  {
+    pattern: /^\/security\/teller\/(?<name>[\w-]+)\/deposit\/(?<amount>\d+)$/,
+    example: "/security/teller/ada/deposit/5",
+    description: "TellerDO deposits on LedgerDO through a chain; the ledger's onBeforeCall lets it in",
+    async handle(_request, env, { name, amount }) {
+      return Response.json({ balance: await env.TELLER.getByName(name).deposit("main", Number(amount)) });
+    },
+  },
+  {
+    pattern: /^\/security\/teller\/(?<name>[\w-]+)\/reset$/,
+    example: "/security/teller/ada/reset",
+    description: "TellerDO tries reset() through a chain; the ledger's onBeforeCall refuses it",
+    async handle(_request, env, { name }) {
+      return Response.json({ refused: await env.TELLER.getByName(name).tryReset("main") });
+    },
+  },
 ];

@@ -4,6 +4,10 @@ declare namespace Cloudflare {
   interface Env {
     PLAIN_VAR: string;
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
+    CALLER_PROBE: DurableObjectNamespace<import("./fixtures/caller-probe").CallerProbeDO>;
+    MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
+    EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
+    GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
   }

@@ -6,7 +6,13 @@
  */
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
+export { LedgerDO, TellerDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
+export { LifecycleWorker } from "./fixtures/lifecycle";
+export { CallerProbeDO } from "./fixtures/caller-probe";
+export { MisbehavingDO } from "./fixtures/misbehaving";
+export { ExposedDO, ExposedWorker } from "./fixtures/exposed";
+export { GuardedDO, GuardedWorker } from "./fixtures/guarded";

@@ -12,7 +12,6 @@
  * Below the experiment methods: a breakdown of where a call's extra time goes.
  */
 import { bindResult, executeOperationChain, getOperationChain, LumenizeBase, type OperationChain } from "../../lib";
-import { withCaller } from "../../lib/base/caller-context";
 import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
 import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
 import { ExperimentController, type Outcome } from "./controller";
@@ -168,7 +167,7 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
     });
     await time("seal envelope", () => sealChain(remoteChain, meta));
     await time("open envelope", () => openEnvelope(envelope));
-    await time("execute chain", () => withCaller(meta.caller, () => executeOperationChain(remoteChain, this)));
+    await time("execute chain", () => executeOperationChain(remoteChain, this, { caller: meta.caller }));
     await time("seal outcome", () => sealOutcome(remoteChain, Promise.resolve(9)));
     await time("open outcome", () => openOutcome(outcome));
     await time("timeout timer", () => clearTimeout(setTimeout(() => {}, 30_000)));

@@ -1,22 +1,79 @@
 /**
  * The door: what `__executeChain` does on every base class. It opens the
- * envelope, learns how the caller addressed this host, runs the chain against
- * the host under the security rules, and seals the outcome. It never throws:
- * every failure, including a malformed envelope, comes back as an Error in
- * the outcome, where the caller's continuation will see it.
+ * envelope, learns how the caller addressed this host, asks the host's
+ * `onBeforeCall` hook, runs the chain against the host under the security
+ * rules, and seals the outcome. It never throws: every failure, including a
+ * malformed envelope and a refusal by the hook, comes back as an Error in the
+ * outcome, where the caller's continuation will see it.
  */
-import { executeOperationChain } from "../chains";
-import { openEnvelope, sealOutcome, type Address, type ChainOutcome } from "../envelope";
-import { withCaller } from "./caller-context";
+import { enteredMembers, executeOperationChain, OperationChainError, describeChain, type OperationChain } from "../chains";
+import { withCaller } from "../context";
+import { describeThrown, openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity } from "../envelope";
+
+/**
+ * What a host's `onBeforeCall` hook learns about a chain that arrived
+ * through its `__executeChain` door, before anything runs.
+ *
+ * The hook runs for every chain through the door: `call` and `callRaw`
+ * from another Lumenize host, orchestrated proxy-fetch deliveries (the
+ * continuation comes home through the door; the caller is the executor or
+ * the orchestrator), and anyone else who calls the door. It does not run for
+ * plain Workers RPC to a public method, nor for this host's own
+ * continuations and schedule handlers.
+ *
+ * Throw (or reject) to refuse: nothing of the chain runs, and the caller gets
+ * an `OperationChainError` naming the hook, with what you threw as its
+ * `cause`. Inside the hook, `this.lmz.caller` is `caller`.
+ *
+ * @see https://lumenize.dev/docs/foundations/base-classes
+ */
+export interface IncomingCall {
+  /**
+   * Who the envelope says sent the chain. Shape-checked, not verified:
+   * anything that can reach the door (code holding a binding to this host,
+   * or a stub of it) can claim any identity. Use it to keep honest mistakes
+   * out, not to stop a hostile holder of the binding.
+   */
+  readonly caller: Identity | undefined;
+  /**
+   * Every member of this host the chain enters, each once, in order: its
+   * first step and the first step of every chain nested in its arguments
+   * (they run against this host too). Check these, not only the first.
+   */
+  readonly members: readonly string[];
+  /** The whole chain, validated. */
+  readonly chain: OperationChain;
+  /** The sender's correlation id (a call id), if it gave one. For logs only. */
+  readonly callId: string | undefined;
+}
+
+/** A host that may have an `onBeforeCall` hook (declared `protected` on the base classes). */
+interface Guarded {
+  onBeforeCall?(call: IncomingCall): void | Promise<void>;
+}
 
 export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
   let opened: ReturnType<typeof openEnvelope>;
   try {
     opened = openEnvelope(envelope);
+    if (opened.callee && learn) learn(opened.callee);
   } catch (error) {
     return sealOutcome([], Promise.reject(error));
   }
-  const { chain, caller, callee } = opened;
-  if (callee && learn) learn(callee);
-  return sealOutcome(chain, withCaller(caller, () => executeOperationChain(chain, host)));
+  const { chain, caller, callId } = opened;
+  return sealOutcome(chain, admitThenRun(host as Guarded, { caller, members: enteredMembers(chain), chain, callId }));
+}
+
+async function admitThenRun(host: Guarded, call: IncomingCall): Promise<unknown> {
+  if (typeof host.onBeforeCall === "function") {
+    try {
+      await withCaller(call.caller, () => host.onBeforeCall?.(call));
+    } catch (refusal) {
+      throw new OperationChainError(
+        `Operation chain ${describeChain(call.chain)} refused by ${host.constructor.name}.onBeforeCall() before it ran: ${describeThrown(refusal)}`,
+        { cause: refusal },
+      );
+    }
+  }
+  return executeOperationChain(call.chain, host, { caller: call.caller });
 }

@@ -3,7 +3,8 @@ import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
-import { openDoor } from "./door";
+import { openDoor, type IncomingCall } from "./door";
+import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
 import { settleSchedule } from "./settle";
@@ -24,6 +25,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    registerHostHandles(ctx, env);
     this.#identity = new DurableObjectIdentity(ctx, env);
     const identity = this.#identity;
     // Alarms only re-arms here; it never runs a handler in the constructor.
@@ -40,6 +42,9 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   override async alarm(info?: AlarmInvocationInfo): Promise<void> {
     await this.lmz.alarms.alarm(info);
   }
+
+  /** Access control: refuses a chain from elsewhere before it runs, by throwing (see {@link IncomingCall}). */
+  protected onBeforeCall?(call: IncomingCall): void | Promise<void>;
 
   /** Records a continuation: a chain of this DO's own methods, to run later with a result. */
   ctn(): Continuation<this>;

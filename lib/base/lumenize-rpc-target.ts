@@ -2,7 +2,8 @@ import { RpcTarget } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
-import { openDoor } from "./door";
+import { openDoor, type IncomingCall } from "./door";
+import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
 
 /**
@@ -23,6 +24,7 @@ export abstract class LumenizeRpcTarget extends RpcTarget {
    */
   constructor(env?: unknown) {
     super();
+    registerHostHandles(undefined, env);
     const identity = (): Identity => ({ kind: "rpc-target" });
     this.lmz = new HostServices(
       identity,
@@ -30,6 +32,9 @@ export abstract class LumenizeRpcTarget extends RpcTarget {
       "An RpcTarget has no lifetime of its own to receive a continuation in: use this.lmz.callRaw(), or make the call from the DO or Worker that owns it.",
     );
   }
+
+  /** Access control: refuses a chain from elsewhere before it runs, by throwing (see {@link IncomingCall}). */
+  protected onBeforeCall?(call: IncomingCall): void | Promise<void>;
 
   /** Records a continuation: a chain of this target's own methods. */
   ctn(): Continuation<this>;

@@ -2,7 +2,8 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
-import { openDoor } from "./door";
+import { openDoor, type IncomingCall } from "./door";
+import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
 
 /**
@@ -19,12 +20,16 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
 
   constructor(ctx: ExecutionContext, env: Env) {
     super(ctx, env);
+    registerHostHandles(ctx, env);
     const identity = (): Identity => ({ kind: "worker", binding: this.#binding });
     // A Worker has no durable home, so continuations run here while
     // `ctx.waitUntil` keeps this invocation alive.
     const caller = new Caller({ env, self: this, identity, keepAlive: (promise) => ctx.waitUntil(promise) });
     this.lmz = new HostServices(identity, caller);
   }
+
+  /** Access control: refuses a chain from elsewhere before it runs, by throwing (see {@link IncomingCall}). */
+  protected onBeforeCall?(call: IncomingCall): void | Promise<void>;
 
   /** Records a continuation: a chain of this Worker's own methods. */
   ctn(): Continuation<this>;

@@ -8,7 +8,7 @@ import type { Alarms } from "../alarms";
 import type { AnyChain, ChainBrand } from "../chains";
 import { CallError, type Caller, type CallOptions, type CallTarget } from "../call";
 import type { Identity } from "../envelope";
-import { getCaller, requireCallerContext } from "./caller-context";
+import { getCaller, requireCallerContext } from "../context";
 import type { DurableObjectIdentity } from "./identity";
 
 /** Services every host has: identity, the caller of the chain now running, and calls. */
@@ -30,9 +30,11 @@ export class HostServices {
   }
 
   /**
-   * Calls `remote` on another Lumenize host and, later, exactly once, runs
-   * `continuation` on this host with the result or an Error in its place.
-   * Returns the call id synchronously.
+   * Calls `remote` on another Lumenize host and, later, runs `continuation`
+   * on this host with the result or an Error in its place: once, unless this
+   * host crashes (or is redeployed) first, which loses the continuation of
+   * every call still in flight (nothing is stored per call). Returns the call
+   * id synchronously.
    *
    * `target` is a DO instance name or `DurableObjectId` for a namespace
    * binding, `undefined` for a service binding. The continuation marks where
@@ -70,8 +72,13 @@ export class HostServices {
   }
 
   /**
-   * Who sent the chain now running (inside a method reached through
-   * `__executeChain`), or `undefined` when the method was called otherwise.
+   * Who the envelope of the chain now running says sent it (inside a method
+   * reached through `__executeChain`): shape-checked, not verified, so
+   * anything that can reach the door can claim any identity. `undefined`
+   * when the method was called otherwise, and inside continuations and
+   * schedule handlers (this host's own code answering later).
+   *
+   * @see https://lumenize.dev/docs/foundations/base-classes
    */
   get caller(): Identity | undefined {
     return getCaller();

@@ -10,7 +10,7 @@
  * flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
-import { openOutcome, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
+import { describeThrown, openOutcome, oversize, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
 import { DataCloneError } from "../structured-clone";
 import { CallError } from "./errors";
@@ -61,10 +61,8 @@ export class Caller {
       );
     }
     const callId = crypto.randomUUID();
-    const result = this.#dispatch(binding, target, remoteChain, callId, options).then(
-      (value) => value,
-      (error: unknown) => toError(error),
-    );
+    // Every rejection of #dispatch is an Error: a CallError, a TimeoutError or what the remote threw.
+    const result = this.#dispatch(binding, target, remoteChain, callId, options).catch((error: unknown) => error as Error);
     const delivered = result.then(async (value) => {
       await runContinuation(continuationChain, this.#host.self, value, `call ${callId}`);
       await this.#host.flush?.();
@@ -93,14 +91,25 @@ export class Caller {
     const { stub, address } = resolveTarget(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
+    if (envelope) assertFits(envelope, chain);
     const reply = (async () => {
-      const outcome = await stub.__executeChain(envelope ?? (await sealChainAsync(chain, meta))).catch((error: unknown) => {
+      const sealed = envelope ?? assertFits(await sealChainAsync(chain, meta), chain);
+      const outcome = await stub.__executeChain(sealed).catch((error: unknown) => {
         throw new CallError(
-          `Could not reach ${describeAddress(address)}: ${(error as Error)?.message ?? error}. Is it a LumenizeBase/LumenizeWorker?`,
+          `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
           { cause: error },
         );
       });
-      return openOutcome(outcome as ChainOutcome);
+      try {
+        return openOutcome(outcome as ChainOutcome);
+      } catch (thrown) {
+        if (thrown instanceof Error) throw thrown;
+        // call and callRaw both end here, so both get the same Error.
+        throw new CallError(
+          `Call to ${describeAddress(address)} (${describeChain(chain)}) threw a non-Error value: ${describeThrown(thrown)}. Throw an Error to give it a name and a stack.`,
+          { cause: thrown },
+        );
+      }
     })();
     return withTimeout(reply, timeout, callId, () => `Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`);
   }
@@ -114,6 +123,14 @@ function sealNow(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">
     if (error instanceof DataCloneError && error.code === "ASYNC_BODY") return undefined;
     throw error;
   }
+}
+
+/** Returns `envelope` if it fits in one Workers RPC message; throws a CallError saying why not otherwise. */
+function assertFits(envelope: ChainEnvelope, chain: OperationChain): ChainEnvelope {
+  // The platform counts the arguments array, so measure that.
+  const tooBig = oversize([envelope]);
+  if (tooBig) throw new CallError(`The call's chain (${describeChain(chain)}) could not be sent: ${tooBig}. Send less, or split it over several calls.`);
+  return envelope;
 }
 
 /**
@@ -147,10 +164,6 @@ function chainOf(value: unknown, role: string): OperationChain {
   const chain = getOperationChain(value);
   if (!chain) throw new CallError(`The ${role} is not an operation chain: build it with this.ctn().`);
   return chain;
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new CallError(`The call failed with a non-Error value: ${String(error)}`, { cause: error });
 }
 
 function describeAddress(address: { binding: string; name?: string }): string {

@@ -2,9 +2,11 @@
  * Runs an operation chain against a target: the one place chains execute, for
  * `__executeChain`, alarms, call and proxy-fetch alike.
  */
+import { withCaller } from "../context";
+import type { Identity } from "../envelope";
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
-import { assertReachable } from "./security";
+import { assertNotPlatformHandle, assertReachable } from "./security";
 import type { Argument, OperationChain } from "./types";
 import { assertOperationChain } from "./validate";
 
@@ -16,14 +18,23 @@ export interface ExecuteOptions {
    * Leave it out when the chain has no placeholder.
    */
   result?: unknown;
+  /**
+   * Who sent the chain, as its envelope claims: `this.lmz.caller` for the
+   * chain's whole run. Leave it out for a host's own chains (continuations,
+   * schedule handlers): they then see `undefined`, whatever context started
+   * the work they answer.
+   */
+  caller?: Identity;
 }
 
 /**
  * Runs `chain` against `target`: reads members and calls methods in order,
  * awaiting promises between steps, and returns the final value.
  *
- * The chain is validated first and each key is checked by the security rules,
- * so a chain from anywhere reaches only `target`'s public methods and data.
+ * The chain is validated first, and each step is checked by the security
+ * rules (the key it reads, and the value it produces: never a platform
+ * handle), so a chain from anywhere reaches only `target`'s public methods
+ * and data.
  *
  * @throws {OperationChainError} if the chain is malformed, refused, or names a
  *   member the target does not have. Errors thrown by the target's own methods
@@ -32,7 +43,7 @@ export interface ExecuteOptions {
  */
 export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   assertOperationChain(chain);
-  return run(chain, target, options);
+  return withCaller(options.caller, () => run(chain, target, options));
 }
 
 async function run(chain: OperationChain, target: object, options: ExecuteOptions): Promise<unknown> {
@@ -62,6 +73,7 @@ async function run(chain: OperationChain, target: object, options: ExecuteOption
       receiver = undefined;
     }
     if (isThenable(current)) current = await current;
+    assertNotPlatformHandle(current, step, chain);
   }
   return current;
 }

@@ -23,6 +23,6 @@ export type {
 export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder } from "./record";
 export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
-export { registerChainHost } from "./security";
-export { describeChain } from "./describe";
+export { registerChainHost, registerPlatformHandle } from "./security";
+export { describeChain, enteredMembers } from "./describe";
 export { OperationChainError } from "./errors";

@@ -3,6 +3,11 @@
  * Worker or storage, so the executor treats every key as hostile: it may read
  * the target's public methods and data, and nothing the platform or Lumenize
  * put there.
+ *
+ * Two rules, checked at every step: the key (`assertReachable`: names and
+ * where the member lives) and the value the step produced
+ * (`assertNotPlatformHandle`: the host's storage, env and bindings, however
+ * a public member came to hold them).
  */
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
@@ -22,32 +27,61 @@ function isForbiddenKey(key: string): boolean {
   );
 }
 
-/** Lifecycle handlers and Lumenize's own members, refused on a chain host. */
-const HOST_ONLY = new Set(["lmz", "ctn", "alarm", "fetch", "webSocketMessage", "webSocketClose", "webSocketError"]);
+/**
+ * Every handler the platform itself invokes on a Worker entrypoint or a
+ * Durable Object: the optional members its base classes `WorkerEntrypoint`
+ * and `DurableObject` declare. A subclass defines them on its own prototype,
+ * so where they live does not tell them from public methods: they are refused
+ * by name on every chain host, defined or not. `test/chains/types.test.ts`
+ * checks this list against the platform's types, so a handler added there
+ * fails the type check until it is added here.
+ */
+export const PLATFORM_HANDLERS = [
+  "fetch",
+  "connect",
+  "scheduled",
+  "queue",
+  "email",
+  "tail",
+  "tailStream",
+  "trace",
+  "test",
+  "alarm",
+  "webSocketMessage",
+  "webSocketClose",
+  "webSocketError",
+] as const;
+
+const platformHandlers = new Set<string>(PLATFORM_HANDLERS);
+
+/** Lumenize's own members of a host, which a subclass may define or override. */
+const lumenizeMembers = new Set(["lmz", "ctn", "onBeforeCall"]);
 
 /**
  * Prototypes whose members no chain may use: `Object.prototype` and
- * `Function.prototype` (`toString`, `call`, `bind`…) and the Lumenize base
- * classes (registered by `lib/base`). Objects inheriting from a base class
+ * `Function.prototype` (`toString`, `call`, `bind`…), the Lumenize base
+ * classes and everything they inherit from (the platform's `DurableObject`,
+ * `WorkerEntrypoint` and `RpcTarget`). Objects inheriting from a base class
  * are chain hosts.
  */
 const infrastructure = new Set<object>([Object.prototype, Function.prototype]);
 const hostPrototypes = new Set<object>();
 
-/** Registers a base class prototype: its members are refused and its instances are hosts. */
+/**
+ * Registers a base class prototype: its members, and those of every
+ * prototype it inherits from, are refused, and its instances are hosts.
+ */
 export function registerChainHost(prototype: object): void {
-  infrastructure.add(prototype);
   hostPrototypes.add(prototype);
+  for (let proto: object | null = prototype; proto; proto = Object.getPrototypeOf(proto)) infrastructure.add(proto);
 }
 
 /** Throws unless a chain may read `key` of `object` at `step`. */
 export function assertReachable(object: object, key: string, step: number, chain: OperationChain): void {
-  const refuse = (why: string) =>
-    new OperationChainError(
-      `Operation chain refused at step ${step} (${describeChain(chain, step + 1)}): ${why} A chain reaches only the target's public methods and data.`,
-    );
+  const refuse = (why: string) => refusal(step, chain, why);
   if (isForbiddenKey(key)) throw refuse(`"${key}" is never reachable through a chain.`);
-  if (HOST_ONLY.has(key) && isHost(object)) throw refuse(`"${key}" is Lumenize or platform plumbing.`);
+  if (platformHandlers.has(key) && isHost(object)) throw refuse(`"${key}" is a handler the platform invokes, not a method to call.`);
+  if (lumenizeMembers.has(key) && isHost(object)) throw refuse(`"${key}" is Lumenize plumbing.`);
 
   const holder = findHolder(object, key);
   if (holder === undefined) {
@@ -71,4 +105,50 @@ function findHolder(object: object, key: string): object | undefined {
     if (Object.prototype.hasOwnProperty.call(current, key)) return current;
   }
   return undefined;
+}
+
+function refusal(step: number, chain: OperationChain, why: string): OperationChainError {
+  return new OperationChainError(
+    `Operation chain refused at step ${step} (${describeChain(chain, step + 1)}): ${why} A chain reaches only the target's public methods and data.`,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Platform handles
+// ---------------------------------------------------------------------------
+
+/** Every registered platform handle, with what it is (`"ctx.storage"`, `"env.PROBE"`). */
+const handles = new WeakMap<object, string>();
+/** Prototypes of registered handles, with an example: another object of such a kind is a handle too. */
+const handleKinds = new Map<object, string>();
+const ordinaryPrototypes = new Set<object | null>([null, Object.prototype, Function.prototype, Array.prototype]);
+
+/**
+ * Marks `value` as a platform handle no chain may hold, whatever key led to
+ * it: the base classes register their host's `ctx`, `ctx.storage` (and its
+ * `sql` and `kv`), `env` and every binding in it. A handle that is a platform
+ * object (not a plain object or function) also marks its kind: any object
+ * with the same prototype (another `DurableObjectNamespace`, another service
+ * binding) is refused as well. Primitives (a secret is a string) cannot be
+ * told from data and are ignored.
+ *
+ * @param name what the handle is, for error messages, e.g. `"env.PROBE"`.
+ */
+export function registerPlatformHandle(value: unknown, name: string): void {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null || handles.has(value)) return;
+  handles.set(value, name);
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (!ordinaryPrototypes.has(prototype) && !handleKinds.has(prototype as object)) handleKinds.set(prototype as object, name);
+}
+
+/** Throws if `value`, what step `step` of `chain` produced, is a platform handle. */
+export function assertNotPlatformHandle(value: unknown, step: number, chain: OperationChain): void {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return;
+  const known = handles.get(value);
+  const kindOf = known === undefined ? handleKinds.get(Object.getPrototypeOf(value) as object) : undefined;
+  if (known === undefined && kindOf === undefined) return;
+  const what = known ?? `of the same platform type as ${kindOf}`;
+  const operation = chain[step];
+  const where = operation.type === "get" ? `"${operation.key}"` : describeChain(chain, step + 1);
+  throw refusal(step, chain, `the value of ${where} is ${what}: a platform handle (storage, bindings, secrets) is never reachable through a chain.`);
 }

@@ -6,6 +6,7 @@
  * calls. It is data, so it can be stored in SQLite (alarms), carried over
  * Workers RPC (call) and executed later, somewhere else, against a target.
  */
+import type { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 
 /** Read property `key` of the current value. */
 export interface GetOperation {
@@ -74,8 +75,17 @@ export interface ChainBrand<T> {
  */
 export type ChainMode = "target" | "continuation";
 
+/**
+ * The handlers the platform invokes on a Worker entrypoint or a Durable
+ * Object, read off its own base classes' types (`fetch`, `scheduled`,
+ * `alarm`, `webSocketMessage`…; not their `__`-prefixed RPC brands). The
+ * executor refuses the same names (`PLATFORM_HANDLERS` in `security.ts`; a
+ * type test keeps the two equal).
+ */
+export type PlatformHandler = Exclude<keyof WorkerEntrypoint | keyof DurableObject, symbol | `__${string}`>;
+
 /** Members no chain may reach (mirrors the executor's refusals, see `security.ts`). */
-type HiddenKey = `__${string}` | `#${string}` | "ctx" | "env" | "lmz" | "ctn" | "constructor" | "prototype" | "alarm" | "fetch" | `webSocket${string}`;
+type HiddenKey = `__${string}` | `#${string}` | "ctx" | "env" | "lmz" | "ctn" | "onBeforeCall" | "constructor" | "prototype" | PlatformHandler;
 
 type ArgumentOf<P, M extends ChainMode> =
   | P

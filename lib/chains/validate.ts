@@ -1,6 +1,11 @@
 /**
  * Shape checks for chains that arrive from elsewhere (over RPC, from SQLite).
  * A chain is data; until it passes here it is treated as hostile.
+ *
+ * The work is bounded by what was sent, never by what an array claims: an
+ * array's `length` is one number on the wire, so each array is walked only up
+ * to its first hole. If an array holds k elements and is longer than k, one of
+ * indices 0..k is a hole (pigeonhole), so that walk visits at most k + 1 slots.
  */
 import { OperationChainError } from "./errors";
 import type { OperationChain } from "./types";
@@ -23,7 +28,8 @@ export function assertOperationChain(value: unknown, depth = 0): asserts value i
   if (depth > MAX_NESTING) {
     throw new OperationChainError(`Malformed operation chain: chains nested more than ${MAX_NESTING} deep in arguments.`);
   }
-  value.forEach((operation: unknown, step) => {
+  const holeInChain = (hole: string) => new OperationChainError(`Malformed operation chain: the operations array ${hole}; send every operation.`);
+  eachElement(value, holeInChain, (operation, step) => {
     if (typeof operation !== "object" || operation === null) {
       throw malformed(step, `expected an operation object, got ${kindOf(operation)}`);
     }
@@ -34,11 +40,28 @@ export function assertOperationChain(value: unknown, depth = 0): asserts value i
     } else if (type === "apply") {
       const { args } = operation as { args?: unknown };
       if (!Array.isArray(args)) throw malformed(step, `an "apply" needs an args array, got ${kindOf(args)}`);
-      args.forEach((arg: unknown, index) => assertArgument(arg, step, index, depth));
+      eachElement(
+        args,
+        (hole) => malformed(step, `the args array ${hole}; send every argument, wrapped as { value }, { chain } or { placeholder }`),
+        (arg, index) => assertArgument(arg, step, index, depth),
+      );
     } else {
       throw malformed(step, `unknown operation type ${JSON.stringify(String(type))}`);
     }
   });
+}
+
+/**
+ * Calls `check` on each element in order, and throws `refuse(…)` at the first
+ * hole: at most one slot past the elements that exist (see the module doc).
+ */
+function eachElement(array: readonly unknown[], refuse: (hole: string) => Error, check: (element: unknown, index: number) => void): void {
+  const length = array.length;
+  for (let index = 0; index < length; index++) {
+    // Own elements only: an index inherited from Array.prototype is a hole too.
+    if (!Object.hasOwn(array, index)) throw refuse(`has a hole at index ${index} (length ${length})`);
+    check(array[index], index);
+  }
 }
 
 function assertArgument(arg: unknown, step: number, index: number, depth: number): void {

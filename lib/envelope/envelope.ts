@@ -6,6 +6,8 @@
 import { assertOperationChain, describeChain, type OperationChain } from "../chains";
 import { InvalidInputError } from "../errors";
 import { postprocess, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
+import { oversize } from "./size";
+import { describeThrown } from "./thrown";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
 
 /**
@@ -33,20 +35,30 @@ export function openEnvelope(envelope: unknown): { chain: OperationChain; caller
   return { chain, caller: validIdentity(caller), callee: validAddress(callee), callId: typeof callId === "string" ? callId : undefined };
 }
 
-/** Runs `work` and packs its outcome; never rejects. */
+/**
+ * Runs `work` and packs its outcome for the trip back; never rejects. An
+ * outcome that cannot make the trip (a value structured-clone refuses, a
+ * thrown value that cannot even be read, anything over Workers RPC's size
+ * limit) becomes an Error outcome that names the reason.
+ */
 export async function sealOutcome(chain: OperationChain, work: Promise<unknown>): Promise<ChainOutcome> {
   let value: unknown;
   try {
     value = await work;
   } catch (error) {
-    return { ok: false, error: await sealError(error) };
+    return sealFailure(chain, error);
   }
+  const unsendable = (why: string, cause?: unknown) =>
+    sealFailure(chain, new InvalidInputError(`The result of ${describeChain(chain)} could not be sent back: ${why}`, { cause }));
+  let sealed: Intermediate;
   try {
-    return { ok: true, value: await preprocess(value) };
+    sealed = await preprocess(value);
   } catch (cause) {
-    const message = `The result of ${describeChain(chain)} could not be sent back: ${(cause as Error)?.message ?? cause}`;
-    return { ok: false, error: await sealError(new InvalidInputError(message, { cause })) };
+    return unsendable(describeThrown(cause), cause);
   }
+  const outcome: ChainOutcome = { ok: true, value: sealed };
+  const tooBig = oversize(outcome);
+  return tooBig ? unsendable(`${tooBig}. Return less, or split it over several calls.`) : outcome;
 }
 
 /** Unpacks an outcome: returns the value or throws the (rebuilt) Error. */
@@ -55,16 +67,43 @@ export function openOutcome(outcome: ChainOutcome): unknown {
   throw postprocess(outcome.error);
 }
 
-async function sealError(error: unknown): Promise<Intermediate> {
+/** The Error outcome for `error`, thrown by `chain` or standing for its result. */
+async function sealFailure(chain: OperationChain, error: unknown): Promise<ChainOutcome> {
+  const outcome: ChainOutcome = { ok: false, error: await sealError(chain, error) };
+  const tooBig = oversize(outcome);
+  if (!tooBig) return outcome;
+  const message = `The Error thrown by ${describeChain(chain)} could not be sent back: ${tooBig}. Its name was ${describeName(error)}.`;
+  return { ok: false, error: await preprocess(new InvalidInputError(message)) };
+}
+
+async function sealError(chain: OperationChain, error: unknown): Promise<Intermediate> {
   try {
     return await preprocess(error);
   } catch {
-    // The thrown value itself is not cloneable (say, an Error holding a
-    // function): keep what can be said about it.
-    const fallback = new Error(String((error as Error)?.message ?? error));
-    fallback.name = String((error as Error)?.name ?? "Error");
-    fallback.stack = (error as Error)?.stack;
-    return preprocess(fallback);
+    // The thrown value itself is not cloneable (an Error holding a function,
+    // say): keep what can be said about it.
+    return preprocess(readableCopy(chain, error));
+  }
+}
+
+/** A plain Error with `error`'s name, message and stack, or one saying they cannot be read. */
+function readableCopy(chain: OperationChain, error: unknown): Error {
+  try {
+    const { name, message, stack } = Object(error) as Error;
+    const copy = new Error(String(message ?? error));
+    copy.name = String(name ?? "Error");
+    copy.stack = typeof stack === "string" ? stack : undefined;
+    return copy;
+  } catch (readError) {
+    return new InvalidInputError(`${describeChain(chain)} threw a value that cannot be read or sent back: reading it threw ${describeThrown(readError)}.`);
+  }
+}
+
+function describeName(error: unknown): string {
+  try {
+    return JSON.stringify(String((error as Error).name));
+  } catch {
+    return "unreadable";
   }
 }
 

@@ -110,7 +110,7 @@ class Decoder {
           throw malformed(`objects[${i}][1]`, `an array length must be a whole number below 2^32, got ${describe(length)}`);
         }
         expectPairs(entry, 2, i, '["A", length, index, value, ...]');
-        return new Array(length);
+        return sparseArray(length);
       }
       case "m":
         expectPairs(entry, 1, i, '["m", key, value, ...]');
@@ -290,4 +290,20 @@ class Decoder {
 
 function expectPairs(entry: readonly unknown[], start: number, i: number, shape: string): void {
   if ((entry.length - start) % 2 !== 0) throw malformed(`objects[${i}]`, `expected ${shape}, but a key has no value`);
+}
+
+/**
+ * An empty array of `length`, costing memory for the elements later set, not
+ * for `length`. `new Array(n)` (or setting `length`) reserves every slot below
+ * about 32 million in V8, so a few bytes of hostile text ("A", 30000000)
+ * could take 240 MB each. One element set far past the capacity makes V8
+ * keep the elements in a dictionary instead; deleting it leaves the length.
+ */
+function sparseArray(length: number): unknown[] {
+  const array: unknown[] = [];
+  if (length > 0) {
+    array[length - 1] = undefined;
+    delete array[length - 1];
+  }
+  return array;
 }

@@ -4,6 +4,9 @@
  */
 import { describe, expectTypeOf, it } from "vitest";
 import { ctn, type ChainBrand } from "../../lib/chains";
+import type { PLATFORM_HANDLERS } from "../../lib/chains/security";
+import type { PlatformHandler } from "../../lib/chains/types";
+import type { LifecycleWorker } from "../fixtures/lifecycle";
 import type { CounterDO } from "../../examples/call/counter";
 import type { UserDO } from "../../examples/call/user";
 import type { ProbeDO } from "../fixtures/probe";
@@ -39,6 +42,14 @@ function checkContinuations(user: UserDO, probe: ProbeDO) {
   user.ctn<CounterDO>().ctx;
   // @ts-expect-error lmz is plumbing, hidden from chains
   user.ctn<CounterDO>().lmz;
+
+  // Platform handlers are hidden, whoever defines them, and the executor refuses exactly the same names.
+  // @ts-expect-error scheduled is invoked by the platform, never by a chain
+  ctn<LifecycleWorker>().scheduled;
+  // @ts-expect-error webSocketMessage is invoked by the platform, never by a chain
+  ctn<LifecycleWorker>().webSocketMessage;
+  ctn<LifecycleWorker>().handlerRuns();
+  expectTypeOf<(typeof PLATFORM_HANDLERS)[number]>().toEqualTypeOf<PlatformHandler>();
 
   // Nested chains in remote arguments must produce the parameter's type (no Error).
   probe.ctn<ProbeDO>().square(probe.ctn<ProbeDO>().square(3));

@@ -11,6 +11,12 @@
  * starts and the first Lumenize host it constructs says what to add (see
  * {@link requireCallerContext}), rather than failing to load with
  * `No such module "node:async_hooks"`.
+ *
+ * The executor sets it for every chain it runs (see `executeOperationChain`):
+ * the door passes the envelope's caller, everything else (continuations,
+ * schedule handlers) passes none. Setting it on every run is what keeps a
+ * continuation from inheriting the context of the method that started its
+ * work: promise callbacks run in the context they were registered in.
  */
 import { LumenizeError } from "../errors";
 import type { Identity } from "../envelope";
@@ -56,7 +62,9 @@ export function requireCallerContext(): void {
 
 /** Runs `work` with `caller` as the current caller. */
 export function withCaller<T>(caller: Identity | undefined, work: () => T): T {
-  return storage().run(caller, work);
+  // The common case, a continuation run outside any call, needs no new context.
+  const store = storage();
+  return store.getStore() === caller ? work() : store.run(caller, work);
 }
 
 /** The identity of whoever sent the chain now running, if it said. */
