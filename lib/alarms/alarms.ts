@@ -49,7 +49,8 @@ export class Alarms {
   constructor(ctx: DurableObjectState, host: object) {
     this.#storage = ctx.storage;
     this.#host = host;
-    this.#table = new AlarmTable(ctx.storage.sql);
+    // A table made (again) after a `deleteAll()`, which also deleted the platform alarm.
+    this.#table = new AlarmTable(ctx.storage.sql, () => (this.#armed = undefined));
     if (!this.#table.exists) return;
     if (this.#table.resetClaims() > 0) {
       console.warn("[lumenize] alarms: a previous instance stopped while running schedules; they will run again.");

@@ -5,6 +5,7 @@
  * finds nothing. `WITHOUT ROWID`, so the primary key is the table; the
  * index serves the sweep's "due by now" and "next deadline" queries.
  */
+import { LazyTable } from "../sql";
 import type { OriginAddress } from "./types";
 
 export const JOBS_TABLE = "__lmz_proxy_fetch_jobs";
@@ -38,7 +39,6 @@ export const SQL = {
     budget INTEGER NOT NULL
   ) WITHOUT ROWID`,
   createIndex: `CREATE INDEX IF NOT EXISTS ${JOBS_TABLE}_by_deadline ON ${JOBS_TABLE} (deadline)`,
-  tableExists: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${JOBS_TABLE}'`,
   /** Idempotent: an origin retrying an enqueue whose ack was lost adds nothing. */
   insert: `INSERT OR IGNORE INTO ${JOBS_TABLE} (id, state, method, url, origin, continuation, deadline, budget) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)`,
   accepted: `UPDATE ${JOBS_TABLE} SET state = 'in-flight' WHERE id = ? AND state = 'pending'`,
@@ -55,57 +55,49 @@ export interface Counters {
   failed: number;
 }
 
-/** Synchronous access to the job table. Until the first job, the table does not exist and reads write nothing. */
+/**
+ * Synchronous access to the job table. Until the first job the table does
+ * not exist and reads write nothing; after `deleteAll()` it is made again.
+ */
 export class JobTable {
   readonly #storage: DurableObjectStorage;
-  readonly #sql: SqlStorage;
-  #exists: boolean;
+  readonly #table: LazyTable;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
-    this.#sql = storage.sql;
-    this.#exists = this.#sql.exec(SQL.tableExists).toArray().length > 0;
+    this.#table = new LazyTable(storage.sql, JOBS_TABLE, [SQL.createTable, SQL.createIndex]);
   }
 
   /** Returns whether the row is new. */
   insert(row: Omit<JobRow, "state">): boolean {
-    if (!this.#exists) {
-      this.#sql.exec(SQL.createTable);
-      this.#sql.exec(SQL.createIndex);
-      this.#exists = true;
-    }
-    return this.#sql.exec(SQL.insert, row.id, row.method, row.url, row.origin, row.continuation, row.deadline, row.budget).rowsWritten > 0;
+    return this.#table.write(SQL.insert, row.id, row.method, row.url, row.origin, row.continuation, row.deadline, row.budget).rowsWritten > 0;
   }
 
   accepted(id: string): void {
-    if (this.#exists) this.#sql.exec(SQL.accepted, id);
+    this.#table.query(SQL.accepted, id);
   }
 
   /** Removes the job and returns it, once: `undefined` if someone claimed it first. */
   claim(id: string, outcome: keyof Counters): JobRow | undefined {
-    if (!this.#exists) return undefined;
-    const row = this.#sql.exec<JobRow>(SQL.claim, id).toArray()[0];
+    const row = this.#table.query<JobRow>(SQL.claim, id).rows[0];
     if (row) this.#count(outcome, 1);
     return row;
   }
 
   /** Removes and returns every job whose deadline is `now` or earlier. */
   claimDue(now: number): JobRow[] {
-    if (!this.#exists) return [];
-    const rows = this.#sql.exec<JobRow>(SQL.claimDue, now).toArray();
+    const rows = this.#table.query<JobRow>(SQL.claimDue, now).rows;
     if (rows.length > 0) this.#count("timedOut", rows.length);
     return rows;
   }
 
   nextDeadline(): number | undefined {
-    if (!this.#exists) return undefined;
-    return this.#sql.exec<{ deadline: number }>(SQL.nextDeadline).toArray()[0]?.deadline;
+    return this.#table.query<{ deadline: number }>(SQL.nextDeadline).rows[0]?.deadline;
   }
 
   countByState(): Record<string, number> {
     const counts: Record<string, number> = {};
-    if (!this.#exists) return counts;
-    for (const { state, n } of this.#sql.exec<{ state: string; n: number }>(SQL.countByState)) counts[state] = n;
+    for (const { state, n } of this.#table.query<{ state: string; n: number }>(SQL.countByState).rows) counts[state] = n;
     return counts;
   }
 
