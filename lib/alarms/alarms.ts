@@ -9,7 +9,9 @@
  */
 import { describeChain, executeOperationChain, getOperationChain, type AnyChain, type OperationChain } from "../chains";
 import { parse, stringifySync } from "../structured-clone";
+import { TimeoutError } from "../errors";
 import { nextCronTime, parseCron } from "./cron";
+import { within } from "./deadline";
 import { AlarmsError } from "./errors";
 import { AlarmTable, type AlarmRow } from "./store";
 import type { CronSchedule, DelayedSchedule, Schedule, ScheduleCriteria, ScheduledSchedule, ScheduleOptions, TimeInput } from "./types";
@@ -18,6 +20,23 @@ import type { CronSchedule, DelayedSchedule, Schedule, ScheduleCriteria, Schedul
 export const MAX_ATTEMPTS = 5;
 /** Wait before the first retry, in milliseconds; it doubles for each retry after (1 s, 2 s, 4 s, 8 s). */
 export const RETRY_BASE_DELAY_MS = 1_000;
+
+/**
+ * Default {@link Alarms.handlerTimeout}: 60 seconds. The platform gives one
+ * alarm invocation 15 minutes of wall-clock time
+ * (https://developers.cloudflare.com/workers/platform/limits/#duration), and
+ * handlers run one after another, so a hung one must give way long before.
+ */
+export const DEFAULT_HANDLER_TIMEOUT = 60_000;
+/**
+ * Once an alarm invocation has run this long, it starts no more handlers: the
+ * due rows left wait for the next alarm, set to fire at once. With handlers
+ * of at most {@link MAX_HANDLER_TIMEOUT}, it ends well inside the platform's
+ * 15 minutes.
+ */
+const INVOCATION_BUDGET_MS = 10 * 60_000;
+/** The largest {@link Alarms.handlerTimeout}: a handler started at the end of the budget still ends in time. */
+const MAX_HANDLER_TIMEOUT = 4 * 60_000;
 
 /** The largest time a Date can hold, in epoch milliseconds. */
 const MAX_TIME = 8.64e15;
@@ -40,6 +59,7 @@ export class Alarms {
   #armed: number | null | undefined;
   /** Claim tokens: unique per run in this instance (the constructor clears older ones). */
   #lastClaim = 0;
+  #handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
 
   /**
    * @internal Created by `LumenizeBase`. Never runs a handler: it puts rows
@@ -56,6 +76,31 @@ export class Alarms {
       console.warn("[lumenize] alarms: a previous instance stopped while running schedules; they will run again.");
     }
     if (this.#table.nextTime() !== undefined) this.#arm();
+  }
+
+  /**
+   * Milliseconds a handler may run before alarms stops waiting for it: its
+   * run then counts as a failed attempt (retried like a handler that threw)
+   * and the next due schedule starts. The overrunning handler is not stopped
+   * (nothing can stop a promise) and may overlap its own retry; when it ends,
+   * it no longer touches the schedule. Default {@link DEFAULT_HANDLER_TIMEOUT};
+   * set it in your constructor.
+   *
+   * @throws {AlarmsError} for a value that is not a positive, finite number of
+   *   milliseconds, or above 4 minutes (240000).
+   * @see https://lumenize.dev/docs/capabilities/alarms
+   */
+  get handlerTimeout(): number {
+    return this.#handlerTimeout;
+  }
+
+  set handlerTimeout(ms: number) {
+    if (typeof ms !== "number" || !(ms > 0) || !Number.isFinite(ms) || ms > MAX_HANDLER_TIMEOUT) {
+      throw new AlarmsError(
+        `Invalid handlerTimeout ${String(ms)}: give a positive, finite number of milliseconds${ms > MAX_HANDLER_TIMEOUT ? `, at most ${MAX_HANDLER_TIMEOUT}` : ""} (the default is ${DEFAULT_HANDLER_TIMEOUT}).`,
+      );
+    }
+    this.#handlerTimeout = ms;
   }
 
   // ---------------------------------------------------------------------------
@@ -243,9 +288,15 @@ export class Alarms {
       this.#drop(row, token, schedule, new AlarmsError(`Schedule "${row.id}" was running each of the ${row.attempts} times its Durable Object crashed.`));
       return undefined;
     }
-    try {
-      await executeOperationChain(schedule.operationChain, this.#host, { result });
-    } catch (error) {
+    const timeout = this.#handlerTimeout;
+    const end = await within(executeOperationChain(schedule.operationChain, this.#host, { result }), timeout, (lateEnd) => {
+      console.warn(
+        `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) ${lateEnd.kind === "done" ? "finished" : "threw"} after its ${timeout} ms deadline; its run had already been counted as failed.`,
+      );
+    });
+    if (end.kind !== "done") {
+      // A late handler's eventual end is only logged: the claim token it held is no longer the row's.
+      const error = end.kind === "threw" ? end.error : new TimeoutError(`The handler did not finish within ${timeout} ms (handlerTimeout).`);
       this.#failed(row, token, schedule, error);
       return schedule;
     }

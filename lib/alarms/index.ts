@@ -7,7 +7,7 @@
  * @see https://lumenize.dev/docs/capabilities/alarms
  * @module
  */
-export { Alarms, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
+export { Alarms, DEFAULT_HANDLER_TIMEOUT, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
 export { AlarmsError } from "./errors";
 export { $schedule } from "./types";
 export type {
