@@ -1,7 +1,9 @@
 /**
  * Alarms: any number of schedules (delays, dates, UTC cron) multiplexed onto
  * a Durable Object's one platform alarm, stored in its SQLite, each running a
- * continuation that receives the fired `Schedule` through `$schedule`.
+ * continuation that receives the fired `Schedule` through `$schedule`; and
+ * pending outcomes (`expect`/`settle`): a continuation that runs once with
+ * an outcome delivered from elsewhere, or a `TimeoutError` at its deadline.
  * Reached as `this.lmz.alarms` on a `LumenizeBase`.
  *
  * @see https://lumenize.dev/docs/capabilities/alarms
@@ -13,6 +15,10 @@ export { $schedule } from "./types";
 export type {
   CronSchedule,
   DelayedSchedule,
+  ExpectOptions,
+  ExpiredOutcome,
+  Fired,
+  PendingOutcome,
   Schedule,
   ScheduleCriteria,
   ScheduledSchedule,

@@ -24,8 +24,6 @@ export interface AlarmRow extends Record<string, SqlStorageValue> {
   chain: string;
   /** The metadata, likewise, or null when there is none. */
   metadata: string | null;
-  /** `options.result`, likewise, or null: the fired Schedule is the result. */
-  result: string | null;
   /** 0 while waiting; the claim token of the run in progress otherwise. */
   running: number;
   /** Failed (or crashed) runs so far. */
@@ -40,19 +38,19 @@ export const SQL = {
     cron TEXT,
     chain TEXT NOT NULL,
     metadata TEXT,
-    result TEXT,
     running INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID`,
   createIndex: `CREATE INDEX IF NOT EXISTS __lmz_alarms_by_time ON __lmz_alarms (running, time, id)`,
-  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, result, running, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+  // Names its columns: a table made while it still had a `result` column (dropped since) takes it too.
+  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, running, attempts) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`,
   get: `SELECT * FROM __lmz_alarms WHERE id = ?`,
   /** A one-shot being run has fired: only the run decides its fate. A cron being run can be stopped. */
   cancel: `DELETE FROM __lmz_alarms WHERE id = ? AND (running = 0 OR type = 'cron') RETURNING *`,
   nextTime: `SELECT time FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT 1`,
   anyRunning: `SELECT 1 FROM __lmz_alarms WHERE running > 0 LIMIT 1`,
-  dueIds: `SELECT id FROM __lmz_alarms WHERE running = 0 AND time <= ? ORDER BY time, id`,
-  firstIds: `SELECT id FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT ?`,
+  due: `SELECT id, time FROM __lmz_alarms WHERE running = 0 AND time <= ? ORDER BY time, id`,
+  first: `SELECT id, time FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT ?`,
   claim: `UPDATE __lmz_alarms SET running = ? WHERE id = ? AND running = 0 AND time <= ? RETURNING *`,
   /** Only the run holding the claim may finish or re-arm the row: a replacement made meanwhile survives. */
   finish: `DELETE FROM __lmz_alarms WHERE id = ? AND running = ?`,
@@ -79,8 +77,8 @@ export class AlarmTable {
     return this.#table.exists;
   }
 
-  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata" | "result">): void {
-    this.#table.write(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata, row.result);
+  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata">): void {
+    this.#table.write(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata);
   }
 
   get(id: string): AlarmRow | undefined {
@@ -100,12 +98,12 @@ export class AlarmTable {
     return this.#table.query(SQL.anyRunning).rows.length > 0;
   }
 
-  dueIds(now: number): string[] {
-    return this.#table.query<{ id: string }>(SQL.dueIds, now).rows.map((row) => row.id);
+  due(now: number): { id: string; time: number }[] {
+    return this.#table.query<{ id: string; time: number }>(SQL.due, now).rows;
   }
 
-  firstIds(count: number): string[] {
-    return this.#table.query<{ id: string }>(SQL.firstIds, count).rows.map((row) => row.id);
+  first(count: number): { id: string; time: number }[] {
+    return this.#table.query<{ id: string; time: number }>(SQL.first, count).rows;
   }
 
   /** Marks the row as being run by `token`, if it is still waiting and due by `notAfter`. */

@@ -11,3 +11,4 @@ export { LumenizeBase } from "./lumenize-base";
 export { LumenizeWorker } from "./lumenize-worker";
 export { LumenizeRpcTarget } from "./lumenize-rpc-target";
 export { HostServices, DurableObjectServices } from "./services";
+export { runtimeOf, type DurableObjectRuntime } from "./runtime";
