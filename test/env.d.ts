@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     PROBE: DurableObjectNamespace<import("./fixtures/probe").ProbeDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
+    LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;
   }
 }
 

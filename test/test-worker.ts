@@ -8,5 +8,5 @@ export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } fro
 export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
-export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
+export { BrokenExecutor, DeadExecutor, LosingExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
