@@ -4,19 +4,14 @@
  * The late handler, when it does finish, cannot touch the row (the claim
  * token it held is no longer the row's).
  */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { $schedule, AlarmsError, DEFAULT_HANDLER_TIMEOUT, RETRY_BASE_DELAY_MS } from "../../lib";
+import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
-let warnings: MockInstance<typeof console.warn>;
-beforeEach(() => {
-  warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const logs = muteLogs();
 
 describe("a hung handler", () => {
   it("does not hold up the schedules due after it", async () => {
@@ -30,7 +25,7 @@ describe("a hung handler", () => {
     expect(await waitForTags(stub, 1, 5_000)).toEqual(["next"]);
     const retry = await inProbe(stub, (probe) => probe.lmz.alarms.getSchedule("hung"));
     expect(retry?.time).toBeGreaterThan(Date.now());
-    expect(warnings.mock.calls.some(([message]) => /schedule "hung" .* attempt 1 of 5; retrying in 1000 ms\. .*did not finish within 200 ms/.test(String(message)))).toBe(true);
+    expect(logs.warnings.mock.calls.some(([message]) => /schedule "hung" .* attempt 1 of 5; retrying in 1000 ms\. .*did not finish within 200 ms/.test(String(message)))).toBe(true);
     await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule("hung"));
   });
 

@@ -5,9 +5,10 @@
  */
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it } from "vitest";
 import { $schedule, AlarmsError, DataCloneError, placeholder, RETRY_BASE_DELAY_MS } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
+import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
@@ -16,15 +17,7 @@ const HOUR = 3_600_000;
 /** Where the outcome goes, in a probe's continuation. */
 const $outcome = placeholder<unknown>();
 
-let errors: MockInstance<typeof console.error>;
-let warnings: MockInstance<typeof console.warn>;
-beforeEach(() => {
-  errors = vi.spyOn(console, "error").mockImplementation(() => {});
-  warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const logs = muteLogs();
 
 function outcomeRows(sql: SqlStorage): { id: string; token: string; time: number; message: string }[] {
   const table = sql.exec("SELECT 1 FROM sqlite_master WHERE name = '__lmz_outcomes'").toArray();
@@ -114,7 +107,7 @@ describe("settle", () => {
       expect(await probe.lmz.alarms.settle(id, undefined as never, "forged")).toBe(false);
       expect(probe.deliveries()).toEqual([]);
       expect(outcomeRows(state.storage.sql)).toHaveLength(1);
-      expect(warnings.mock.calls.map(([message]) => message)).toContain(`[lumenize] alarms: refused to settle pending outcome "${id}": wrong token.`);
+      expect(logs.warnings.mock.calls.map(([message]) => message)).toContain(`[lumenize] alarms: refused to settle pending outcome "${id}": wrong token.`);
       await probe.lmz.alarms.settle(id, token, "real");
       expect(probe.deliveries()).toEqual([{ tag: "x", result: "real" }]);
     });
@@ -134,7 +127,7 @@ describe("settle", () => {
     await inProbe(stub, async (probe) => {
       const { id, token } = probe.lmz.alarms.expect(probe.ctn().explode($outcome, "boom"), { deadline: Date.now() + 200 });
       expect(await probe.lmz.alarms.settle(id, token, "value")).toBe(true);
-      expect(errors.mock.calls[0][0]).toBe(`[lumenize] pending outcome "${id}": continuation explode(…) threw`);
+      expect(logs.errors.mock.calls[0][0]).toBe(`[lumenize] pending outcome "${id}": continuation explode(…) threw`);
       // Nothing left for the deadline, a retry or a second settle to run.
       await scheduler.wait(300);
       expect(await probe.lmz.alarms.triggerAlarms(10)).toEqual([]);

@@ -4,9 +4,10 @@
  * continuation for the holder of its token, once, and can neither forge an
  * outcome nor reach a schedule.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { $schedule, placeholder, preprocess } from "../../lib";
 import type { ChainOutcome } from "../../lib/envelope";
+import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "./harness";
 
 expectCleanAfterEach();
@@ -18,12 +19,7 @@ async function sealed(value: unknown): Promise<ChainOutcome> {
   return { ok: true, value: await preprocess(value) };
 }
 
-beforeEach(() => {
-  vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+muteLogs();
 
 describe("__settle", () => {
   it("runs the continuation with the delivered value, over RPC, and removes the pending outcome", async () => {

@@ -4,21 +4,15 @@
  * that throws is logged and never run again, on every path, for both
  * strategies.
  */
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it } from "vitest";
 import { $response, preprocess, proxyFetch, proxyFetchSimple, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
+import { muteLogs } from "../logs";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
-let errors: MockInstance<typeof console.error>;
-beforeEach(() => {
-  errors = vi.spyOn(console, "error").mockImplementation(() => {});
-  vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const logs = muteLogs();
 
 const strategies = [
   { name: "proxyFetchSimple", start: proxyFetchSimple as typeof proxyFetch, options: (): ProxyFetchOptions => ({ originBinding: "PROBE" }) },
@@ -38,7 +32,7 @@ describe.each(strategies)("$name: a continuation that throws", ({ start, options
     expect(await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) })).toBe(false);
     // Longer than a throwing schedule's first retry would wait.
     await expectNoMoreThan(stub, 1, RETRY_BASE_DELAY_MS + 500);
-    expect(errors.mock.calls.some(([message]) => String(message).includes(`continuation explode(…) threw`))).toBe(true);
+    expect(logs.errors.mock.calls.some(([message]) => String(message).includes(`continuation explode(…) threw`))).toBe(true);
   });
 
   it("runs once on the result path", async () => {

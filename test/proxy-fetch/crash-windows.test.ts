@@ -6,22 +6,17 @@
  */
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { $response, proxyFetch, proxyFetchSimple, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
 import { wasHandedOver } from "../fixtures/faulty-executors";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
+import { muteLogs } from "../logs";
 import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
-beforeEach(() => {
-  vi.spyOn(console, "warn").mockImplementation(() => {});
-  vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+muteLogs();
 
 /** The durable deliveries of a probe, through a new stub each time: an abort breaks the old ones. */
 function deliveredTo(name: string, count: number): Promise<string[]> {
