@@ -272,11 +272,16 @@ export class Alarms {
     if (typeof id !== "string" || id === "") {
       throw new AlarmsError(`Invalid id ${JSON.stringify(id)} given to expect(): give a non-empty string, or leave it out for a random one.`);
     }
-    if (this.#outcomes.has(id)) throw new AlarmsError(`A pending outcome with id "${id}" already exists: ids must be unique until settled.`);
     const message = options.timeoutMessage ?? `No outcome arrived for pending outcome "${id}" by its deadline, ${new Date(deadline).toISOString()}.`;
     if (typeof message !== "string") throw new AlarmsError(`Invalid timeoutMessage given to expect(): give a string.`);
     const token = newToken();
-    this.#outcomes.insert({ id, token, time: deadline, chain: stringifySync(operationChain), message });
+    const chain = stringifySync(operationChain);
+    try {
+      this.#outcomes.insert({ id, token, time: deadline, chain, message });
+    } catch (error) {
+      if (!/UNIQUE constraint failed/.test(String((error as Error)?.message))) throw error;
+      throw new AlarmsError(`A pending outcome with id "${id}" already exists: an id is unique until its outcome is settled or times out.`, { cause: error });
+    }
     this.#arm();
     return { id, token, deadline };
   }

@@ -4,7 +4,7 @@
  * exists" or "the alarm is armed" belief survives the wipe.
  */
 import { describe, expect, it } from "vitest";
-import { $schedule } from "../../lib";
+import { $schedule, placeholder } from "../../lib";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState, waitForTags } from "./harness";
 
 expectCleanAfterEach();
@@ -32,6 +32,18 @@ describe("alarms after deleteAll", () => {
       expect(await state.storage.getAlarm()).toBe(at.getTime());
     });
     expect(await waitForTags(stub, 1)).toEqual(["same time"]);
+  });
+
+  it("takes and times out pending outcomes again after the storage was wiped", async () => {
+    const { stub } = freshProbe("wiped-outcomes");
+    await inProbe(stub, async (probe, state) => {
+      const wiped = probe.lmz.alarms.expect(probe.ctn().record(placeholder(), "wiped away"), { deadline: Date.now() + 60_000 });
+      await state.storage.deleteAll();
+      expect(await probe.lmz.alarms.settle(wiped.id, wiped.token, "too late")).toBe(false);
+      probe.lmz.alarms.expect(probe.ctn().record(placeholder(), "after the wipe"), { deadline: Date.now() + 100 });
+    });
+    expect(await waitForTags(stub, 1)).toEqual(["after the wipe"]);
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
   });
 
   it("reads a wiped table as empty", async () => {

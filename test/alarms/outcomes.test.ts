@@ -41,6 +41,24 @@ describe("expect", () => {
     });
   });
 
+  it("takes an id of your own, unique until the outcome is settled", async () => {
+    const { stub } = freshProbe("expect-id");
+    await inProbe(stub, async (probe, state) => {
+      const made = probe.lmz.alarms.expect(probe.ctn().record($outcome, "first"), { id: "payment-42", deadline: Date.now() + HOUR });
+      expect(made.id).toBe("payment-42");
+      expect(() => probe.lmz.alarms.expect(probe.ctn().record($outcome, "second"), { id: "payment-42", deadline: Date.now() + HOUR })).toThrow(
+        'A pending outcome with id "payment-42" already exists: an id is unique until its outcome is settled or times out.',
+      );
+      expect(() => probe.lmz.alarms.expect(probe.ctn().record($outcome, "x"), { id: "", deadline: Date.now() + HOUR })).toThrow(AlarmsError);
+      expect(outcomeRows(state.storage.sql).map((row) => row.token)).toEqual([made.token]);
+      await probe.lmz.alarms.settle("payment-42", made.token, "paid");
+      // Settled: the id is free again.
+      const again = probe.lmz.alarms.expect(probe.ctn().record($outcome, "again"), { id: "payment-42", deadline: Date.now() + HOUR });
+      await probe.lmz.alarms.settle("payment-42", again.token, "paid again");
+      expect(probe.deliveries().map(({ tag }) => tag)).toEqual(["first", "again"]);
+    });
+  });
+
   it("is not a schedule: the schedule api neither lists, reads nor cancels it", async () => {
     const { stub } = freshProbe("not-a-schedule");
     await inProbe(stub, async (probe) => {
