@@ -289,7 +289,8 @@ export class Alarms {
   /**
    * Claims the pending outcome `id` for `outcome` (a value, or an Error to
    * deliver in its place) and runs its continuation with it. Resolves `true`
-   * once the continuation ran (or threw: it is logged, not retried);
+   * once the continuation ran (or threw: it is logged, not retried; or ran
+   * past {@link handlerTimeout}: it is then left to finish on its own);
    * `false`, changing nothing, if the token is wrong or the outcome was
    * already settled, timed out or never existed. The claim is synchronous:
    * of two settles, or a settle and the deadline, exactly one runs the
