@@ -16,6 +16,12 @@ const MAX_BACKOFF_MS = 2_000;
 /** Attempts at telling the orchestrator (idempotent there, so safe to repeat). */
 const REPORT_ATTEMPTS = 3;
 
+/** Whether `value` is a well-formed {@link Delivery}, as a job from elsewhere must carry. */
+export function isDelivery(value: unknown): value is Delivery {
+  const { origin, token, deadline } = (value ?? {}) as Partial<Delivery>;
+  return typeof origin?.binding === "string" && typeof origin?.id === "string" && typeof token === "string" && typeof deadline === "number" && Number.isFinite(deadline);
+}
+
 /** The outcome in wire form, as the envelope seals every outcome. Never rejects. */
 export function sealResult(result: Response | Error): Promise<ChainOutcome> {
   return sealOutcome([], result instanceof Error ? Promise.reject(result) : Promise.resolve(result));

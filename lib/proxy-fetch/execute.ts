@@ -7,9 +7,9 @@
  */
 import { InvalidInputError, TimeoutError } from "../errors";
 import { postprocess } from "../structured-clone";
-import { deliver, reportDelivered, sealResult } from "./deliver";
+import { deliver, isDelivery, reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
-import type { Delivery, FetchJob, ResolvedRetry } from "./types";
+import type { FetchJob, ResolvedRetry } from "./types";
 
 /** Statuses whose Response cannot carry a body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -137,10 +137,4 @@ export function assertFetchJob(job: unknown): asserts job is FetchJob {
   if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) throw fail("timeout must be a positive number of milliseconds");
   if (!isDelivery(deliver)) throw fail("incomplete delivery (origin, token, deadline)");
   if (orchestrator !== undefined && (typeof orchestrator?.binding !== "string" || typeof orchestrator?.name !== "string")) throw fail("incomplete orchestrator");
-}
-
-/** Whether `value` is a well-formed {@link Delivery}. */
-export function isDelivery(value: unknown): value is Delivery {
-  const { origin, token, deadline } = (value ?? {}) as Partial<Delivery>;
-  return typeof origin?.binding === "string" && typeof origin?.id === "string" && typeof token === "string" && typeof deadline === "number" && Number.isFinite(deadline);
 }

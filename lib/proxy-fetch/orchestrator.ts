@@ -23,9 +23,8 @@ import { LumenizeBase } from "../base";
 import { InvalidInputError, TimeoutError } from "../errors";
 import { chunks, MAX_JOBS_PER_EXECUTOR_CALL, reasonOf } from "./batch";
 import { dispatch } from "./bindings";
-import { deliver, sealResult } from "./deliver";
+import { deliver, isDelivery, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
-import { isDelivery } from "./execute";
 import { deliveryOf, JobTable, type Counters, type JobRow } from "./store";
 import { DEFAULT_RETRY_METHODS, type FetchJob, type FetchOrchestratorStats, type OrchestratedJob } from "./types";
 
