@@ -26,7 +26,7 @@ expectCleanAfterEach();
 muteLogs();
 
 const ORIGINS = 4;
-const PER_ORIGIN = 60;
+const PER_ORIGIN = 50;
 const TIMEOUT = 1_500;
 const GRACE = 1_000;
 
