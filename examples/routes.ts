@@ -141,10 +141,11 @@ export const routes: Route[] = [
       const weather = env.WEATHER.getByName(name);
       try {
         const timeout = query.get("timeout");
+        const simple = query.get("strategy") === "simple";
         const requestId =
           timeout !== null
-            ? await weather.forecastWithin(city, api.href, Number(timeout))
-            : query.get("strategy") === "simple"
+            ? await weather.forecastWithin(city, api.href, Number(timeout), simple)
+            : simple
               ? await weather.forecastSimple(city, api.href)
               : await weather.forecast(city, api.href);
         return Response.json({ requestId, reports: `/proxy-fetch/${name}/reports` });
