@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, preprocess, proxyFetch, type FetchOrchestrator } from "../../lib";
+import { $response, preprocess, proxyFetch, type FetchOrchestrator } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
