@@ -5,4 +5,6 @@ import { LumenizeError } from "../errors";
  * non-finite delay, an invalid Date, a bad id, or a continuation that is not
  * a chain. Nothing was stored. The message names the problem and the fix.
  */
-export class AlarmsError extends LumenizeError {}
+export class AlarmsError extends LumenizeError {
+  override name = "AlarmsError";
+}

@@ -6,4 +6,6 @@ import { LumenizeError } from "../errors";
  * call site when it can be known there, otherwise delivered to the
  * continuation in place of the result.
  */
-export class CallError extends LumenizeError {}
+export class CallError extends LumenizeError {
+  override name = "CallError";
+}

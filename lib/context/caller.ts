@@ -18,7 +18,7 @@
  * continuation from inheriting the context of the method that started its
  * work: promise callbacks run in the context they were registered in.
  */
-import { LumenizeError } from "../errors";
+import { ConfigurationError } from "../errors";
 import type { Identity } from "../envelope";
 
 /**
@@ -40,7 +40,7 @@ const currentCaller: CallerStorage | { missing: unknown } = await import("node:a
 
 function storage(): CallerStorage {
   if ("missing" in currentCaller) {
-    throw new LumenizeError(
+    throw new ConfigurationError(
       'Lumenize needs AsyncLocalStorage ("node:async_hooks"), which this Worker does not have. In wrangler.jsonc, set ' +
         '"compatibility_date" to "2026-10-01" or later (the earliest Lumenize supports), or add "nodejs_als" to ' +
         '"compatibility_flags".',
@@ -54,7 +54,7 @@ function storage(): CallerStorage {
  * Throws, naming the compatibility flag to add, if the runtime has no
  * AsyncLocalStorage. Every Lumenize host calls it when constructed.
  *
- * @throws {LumenizeError} without AsyncLocalStorage.
+ * @throws {ConfigurationError} without AsyncLocalStorage.
  */
 export function requireCallerContext(): void {
   storage();

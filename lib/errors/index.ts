@@ -10,17 +10,30 @@
  * @module
  */
 
-/** Base class of every error Lumenize creates. */
-export class LumenizeError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    // `new.target.name` keeps subclass names without each subclass repeating it.
-    this.name = new.target.name;
-  }
+/**
+ * Base class of every error Lumenize creates. Each subclass sets `name` to a
+ * string literal (the compiler insists: it is abstract here), not
+ * `new.target.name` or `constructor.name`: a minifier renames classes, and
+ * the name is what a receiver on the other side of an RPC tests.
+ */
+export abstract class LumenizeError extends Error {
+  abstract override name: string;
 }
 
 /** A value, chain or argument was not of the expected shape. */
-export class InvalidInputError extends LumenizeError {}
+export class InvalidInputError extends LumenizeError {
+  override name = "InvalidInputError";
+}
+
+/**
+ * The Worker's configuration lacks something Lumenize needs (a compatibility
+ * date or flag); the message names what to set in wrangler.jsonc.
+ */
+export class ConfigurationError extends LumenizeError {
+  override name = "ConfigurationError";
+}
 
 /** Work did not finish before its deadline. */
-export class TimeoutError extends LumenizeError {}
+export class TimeoutError extends LumenizeError {
+  override name = "TimeoutError";
+}

@@ -10,4 +10,6 @@ import { LumenizeError } from "../errors";
  *
  * @see https://lumenize.dev/docs/capabilities/proxy-fetch
  */
-export class ProxyFetchError extends LumenizeError {}
+export class ProxyFetchError extends LumenizeError {
+  override name = "ProxyFetchError";
+}

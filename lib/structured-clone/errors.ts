@@ -16,6 +16,7 @@ export type DataCloneErrorCode = "UNCLONEABLE" | "ASYNC_BODY" | "MALFORMED";
  * Check `code` rather than the message.
  */
 export class DataCloneError extends LumenizeError {
+  override name = "DataCloneError";
   readonly code: DataCloneErrorCode;
   /**
    * Where in the value the problem is, e.g. `value.user.callbacks[2]` or
