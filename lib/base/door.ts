@@ -8,7 +8,8 @@
  */
 import { enteredMembers, executeOperationChain, OperationChainError, describeChain, type OperationChain } from "../chains";
 import { withCaller } from "../context";
-import { describeThrown, openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity } from "../envelope";
+import { describeThrown } from "../errors/internal";
+import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity } from "../envelope";
 
 /**
  * What a host's `onBeforeCall` hook learns about a chain that arrived

@@ -10,8 +10,9 @@
  * flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
-import { describeThrown, openOutcome, oversize, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
+import { openOutcome, oversize, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
+import { describeThrown } from "../errors/internal";
 import { DataCloneError } from "../structured-clone";
 import { CallError } from "./errors";
 import { resolveTarget } from "./resolve";

@@ -5,9 +5,9 @@
  */
 import { assertOperationChain, describeChain, type OperationChain } from "../chains";
 import { InvalidInputError } from "../errors";
+import { describeThrown } from "../errors/internal";
 import { postprocess, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
 import { oversize } from "./size";
-import { describeThrown } from "./thrown";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
 
 /**

@@ -9,4 +9,3 @@ export type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
 export { openEnvelope, openOutcome, sealChain, sealChainAsync, sealOutcome } from "./envelope";
 export { isNamespace, isService } from "./bindings";
 export { oversize, RPC_MESSAGE_LIMIT, rpcSize } from "./size";
-export { describeThrown } from "./thrown";

@@ -49,11 +49,6 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return slices;
 }
 
-/** The reason as text, whatever was thrown or returned. */
-export function reasonOf(cause: unknown): string {
-  return typeof cause === "string" ? cause : String((cause as Error)?.message ?? cause);
-}
-
 /**
  * Runs `work` up to `attempts` times, waiting `backoff` ms before the first
  * retry and doubling it after. For idempotent hand-overs only.

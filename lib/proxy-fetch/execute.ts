@@ -6,6 +6,7 @@
  * an orchestrated job, tell the orchestrator.
  */
 import { InvalidInputError, TimeoutError } from "../errors";
+import { describeThrown } from "../errors/internal";
 import { postprocess } from "../structured-clone";
 import { deliver, isDelivery, reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
@@ -37,7 +38,7 @@ export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (str
       accept(job);
       return null;
     } catch (error) {
-      return String((error as Error)?.message ?? error);
+      return describeThrown(error);
     }
   });
 }
@@ -65,7 +66,7 @@ export async function performFetch(job: FetchJob): Promise<Response | Error> {
     request = postprocess(job.request) as Request;
     if (!(request instanceof Request)) throw new TypeError("the job's request is not a Request");
   } catch (cause) {
-    return new ProxyFetchError(`proxy-fetch ${job.id}: the request could not be rebuilt: ${messageOf(cause)}`, { cause });
+    return new ProxyFetchError(`proxy-fetch ${job.id}: the request could not be rebuilt: ${describeThrown(cause)}`, { cause });
   }
   const { method, url } = request;
   const signal = AbortSignal.timeout(job.timeout);
@@ -92,7 +93,7 @@ export async function performFetch(job: FetchJob): Promise<Response | Error> {
       }
       if (last) {
         const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-        return new ProxyFetchError(`proxy-fetch ${job.id}: ${method} ${url} failed${tries}: ${messageOf(cause)}`, { cause });
+        return new ProxyFetchError(`proxy-fetch ${job.id}: ${method} ${url} failed${tries}: ${describeThrown(cause)}`, { cause });
       }
       try {
         await pause(backoffOf(retry!, attempt), signal);
@@ -120,10 +121,6 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener("abort", abort, { once: true });
   });
-}
-
-function messageOf(error: unknown): string {
-  return String((error as Error)?.message ?? error);
 }
 
 /** @throws {InvalidInputError} unless `job` is a well-formed {@link FetchJob}. */

@@ -21,7 +21,8 @@
  */
 import { LumenizeBase } from "../base";
 import { InvalidInputError, TimeoutError } from "../errors";
-import { chunks, MAX_JOBS_PER_EXECUTOR_CALL, reasonOf } from "./batch";
+import { describeThrown } from "../errors/internal";
+import { chunks, MAX_JOBS_PER_EXECUTOR_CALL } from "./batch";
 import { dispatch } from "./bindings";
 import { deliver, isDelivery, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
@@ -140,7 +141,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
         const row = this.#jobs.fail(job.id);
         if (!row) return;
         this.#stopSweepIfIdle();
-        const error = new ProxyFetchError(`proxy-fetch ${row.id}: ${row.method} ${row.url} could not be handed to the executor "${executor.binding}": ${reasonOf(refusal)}`, {
+        const error = new ProxyFetchError(`proxy-fetch ${row.id}: ${row.method} ${row.url} could not be handed to the executor "${executor.binding}": ${describeThrown(refusal)}`, {
           cause: refusal,
         });
         await this.#answer(row, error, "failed");

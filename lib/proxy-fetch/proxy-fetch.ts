@@ -14,7 +14,8 @@
  */
 import type { LumenizeBase } from "../base";
 import type { AnyChain } from "../chains";
-import { chunks, collect, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, reasonOf, retrying } from "./batch";
+import { describeThrown } from "../errors/internal";
+import { chunks, collect, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, retrying } from "./batch";
 import { dispatch, namespace, type OrchestratorStub } from "./bindings";
 import { ProxyFetchError } from "./errors";
 import { prepare, sealRequest, type PreparedFetch, type ProxyFetchInput } from "./prepare";
@@ -213,7 +214,7 @@ async function withBodies<I extends HandOver, J>(
  * did arrive after all, whatever it delivers later finds the outcome settled.
  */
 async function answerHere({ prepared, id, deliver }: HandOver, to: string, cause: unknown): Promise<void> {
-  const error = new ProxyFetchError(`proxy-fetch ${id}: ${prepared.method} ${prepared.url} could not be handed to ${to}: ${reasonOf(cause)}`, { cause });
+  const error = new ProxyFetchError(`proxy-fetch ${id}: ${prepared.method} ${prepared.url} could not be handed to ${to}: ${describeThrown(cause)}`, { cause });
   await prepared.host.lmz.alarms.settle(id, deliver.token, error);
 }
 

@@ -9,6 +9,7 @@
  * it, then reads as empty, or creates the table and runs again. Nothing is
  * checked on the happy path.
  */
+import { describeThrown } from "../errors/internal";
 
 /** What a statement gave back. */
 export interface SqlResult<T> {
@@ -84,5 +85,5 @@ export class LazyTable {
 }
 
 function isMissingTable(error: unknown): boolean {
-  return /no such table/i.test(String((error as Error)?.message ?? error));
+  return /no such table/i.test(describeThrown(error));
 }

@@ -3,6 +3,7 @@
  * in `encode.ts`. The only difference is Request/Response bodies, which the
  * async version reads after the walk and the sync version refuses.
  */
+import { describeThrown } from "../errors/internal";
 import { bytesToBase64 } from "./base64";
 import { encode, type PendingBody } from "./encode";
 import { DataCloneError } from "./errors";
@@ -44,7 +45,7 @@ async function readBody(body: PendingBody): Promise<void> {
   } catch (cause) {
     throw new DataCloneError(
       "UNCLONEABLE",
-      `Reading a ${body.source instanceof Request ? "Request" : "Response"} body failed (${(cause as Error)?.message ?? cause}). Make sure the stream can be read to the end.`,
+      `Reading a ${body.source instanceof Request ? "Request" : "Response"} body failed (${describeThrown(cause)}). Make sure the stream can be read to the end.`,
       { cause },
     );
   }

@@ -122,7 +122,7 @@ describe("proxyFetch timers and failures", () => {
       proxyFetch(probe, "https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), orchestrator.options);
     });
     const outcomes = await waitForOutcomes(stub, 2);
-    expect(outcomes.find((outcome) => outcome.tag === "reset")?.error?.message).toContain(`GET ${API}/x?fail=1 failed: Network connection lost`);
+    expect(outcomes.find((outcome) => outcome.tag === "reset")?.error?.message).toContain(`GET ${API}/x?fail=1 failed: Error: Network connection lost`);
     expect(outcomes.find((outcome) => outcome.tag === "dns")?.error?.message).toContain("GET https://no-such-host.invalid/v1 failed:");
   });
 
@@ -135,7 +135,7 @@ describe("proxyFetch timers and failures", () => {
       proxyFetch(probe, request, probe.ctn().record($response, "body"), orchestrator.options);
     });
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
-    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the orchestrator "FETCH_ORCHESTRATOR": Reading a Request body failed`);
+    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the orchestrator "FETCH_ORCHESTRATOR": DataCloneError: Reading a Request body failed (Error: the upload source vanished)`);
     // Nothing reached the orchestrator.
     expect(await statsOf(orchestrator.stub)).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
   });

@@ -109,7 +109,7 @@ describe("proxyFetchSimple failures", () => {
     await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), TO_PROBE));
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toMatch(new RegExp(`GET ${API}/x\\?fail=1 failed: Network connection lost`));
+    expect(outcome.error?.message).toMatch(new RegExp(`GET ${API}/x\\?fail=1 failed: Error: Network connection lost`));
   });
 
   it("delivers a host that does not resolve as a ProxyFetchError naming the url", async () => {
@@ -130,7 +130,7 @@ describe("proxyFetchSimple failures", () => {
     // ...and the failure arrives through the continuation, without waiting for the timeout.
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the executor "FETCH_EXECUTOR": Reading a Request body failed (the upload source vanished)`);
+    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the executor "FETCH_EXECUTOR": DataCloneError: Reading a Request body failed (Error: the upload source vanished)`);
   });
 
   it("delivers an executor that throws as a ProxyFetchError at once, naming the url and cause", async () => {
@@ -210,7 +210,7 @@ describe("proxyFetchSimple retry", () => {
       proxyFetchSimple(probe, `${API}/flaky?fail=1`, probe.ctn().record($response, "get"), { ...TO_PROBE, retry: { attempts: 3, backoff: 10 } }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error?.message).toContain(`GET ${API}/flaky?fail=1 failed after 3 attempts: Network connection lost`);
+    expect(outcome.error?.message).toContain(`GET ${API}/flaky?fail=1 failed after 3 attempts: Error: Network connection lost`);
   });
 
   it("does not retry a post unless the method is allowed", async () => {

@@ -68,7 +68,7 @@ describe("the proxy-fetch page example: WeatherDO", () => {
     const { weather } = freshWeather("retry");
     await weather.forecastWithRetry("Quito", `${API}/forecast/Quito?fail=1`);
     const [report] = await reportsOf(weather, 1);
-    expect(report.error).toEqual({ name: "ProxyFetchError", message: expect.stringMatching(/GET \S+Quito\?fail=1 failed after 3 attempts: Network connection lost/) });
+    expect(report.error).toEqual({ name: "ProxyFetchError", message: expect.stringMatching(/GET \S+Quito\?fail=1 failed after 3 attempts: Error: Network connection lost/) });
   });
 });
 

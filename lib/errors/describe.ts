@@ -1,5 +1,7 @@
 /**
- * Saying what was thrown without trusting it. A thrown value can be
+ * Saying what was thrown without trusting it: the one helper lib/ uses
+ * wherever a message includes a caught value, an executor's refusal or a
+ * failed RPC. A thrown value can be
  * anything: an object whose getters throw, a revoked Proxy (every operation
  * on it throws), a value whose `toString` throws. Code that reports a throw
  * must not throw while reading it, or the report is lost.
