@@ -11,7 +11,7 @@
  *
  * Below the experiment methods: a breakdown of where a call's extra time goes.
  */
-import { bindResult, executeOperationChain, getOperationChain, LumenizeBase, type OperationChain } from "../../lib";
+import { bindResult, executeOperationChain, fillPlaceholders, getOperationChain, LumenizeBase, type OperationChain } from "../../lib";
 import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
 import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
 import { ExperimentController, type Outcome } from "./controller";
@@ -60,15 +60,6 @@ export class BenchTargetDO extends LumenizeBase<BenchEnv> {
     const origin = this.env[replyTo.binding].getByName(replyTo.name);
     await origin.__executeChain(sealChain(chain, { caller: this.lmz.identity, callee: replyTo }));
   }
-}
-
-/** The continuation with every result placeholder replaced by `result`, as plain data. */
-function fillPlaceholders(chain: OperationChain, result: unknown): OperationChain {
-  return chain.map((operation) =>
-    operation.type === "apply"
-      ? { type: "apply", args: operation.args.map((arg) => ("placeholder" in arg ? { value: result } : arg)) }
-      : operation,
-  );
 }
 
 const TARGET = "target";

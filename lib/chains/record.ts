@@ -74,22 +74,43 @@ export function placeholder<T>(): ResultPlaceholder<T> {
   return PLACEHOLDER as unknown as ResultPlaceholder<T>;
 }
 
-/**
- * Marks, in `continuation`, every argument that is the chain `source` as a
- * result placeholder. This is how `this.ctn().onCount(remote)` comes to mean
- * "call onCount with what `remote` returned".
- */
-export function bindResult(continuation: OperationChain, source: OperationChain): OperationChain {
-  return continuation.map((operation): Operation => {
+// ---------------------------------------------------------------------------
+// Placeholders. The executor runs a nested chain with the same result as the
+// chain around it, so a placeholder inside `this.ctn().a(this.ctn().b($x))`
+// receives the result too. Each function below therefore looks into nested
+// chains, at any depth, and they agree: what `hasPlaceholder` finds is what
+// `bindResult` may have made and what `fillPlaceholders` fills.
+// ---------------------------------------------------------------------------
+
+/** `chain` with each argument replaced by `replace(arg)`, nested chains included. */
+function mapArguments(chain: OperationChain, replace: (arg: Argument) => Argument | undefined): OperationChain {
+  return chain.map((operation): Operation => {
     if (operation.type !== "apply") return operation;
-    const args = operation.args.map((arg): Argument =>
-      "chain" in arg && arg.chain === source ? { placeholder: true } : arg,
-    );
+    const args = operation.args.map((arg): Argument => replace(arg) ?? ("chain" in arg ? { chain: mapArguments(arg.chain, replace) } : arg));
     return { type: "apply", args };
   });
 }
 
-/** Whether `chain` has at least one result placeholder among its arguments. */
+/**
+ * Marks, in `continuation`, every argument that is the chain `source` as a
+ * result placeholder, in nested chains too. This is how
+ * `this.ctn().onCount(remote)` comes to mean "call onCount with what `remote`
+ * returned".
+ */
+export function bindResult(continuation: OperationChain, source: OperationChain): OperationChain {
+  return mapArguments(continuation, (arg) => ("chain" in arg && arg.chain === source ? { placeholder: true } : undefined));
+}
+
+/** Whether `chain` has at least one result placeholder among its arguments, nested chains included. */
 export function hasPlaceholder(chain: OperationChain): boolean {
-  return chain.some((op) => op.type === "apply" && op.args.some((arg) => "placeholder" in arg));
+  return chain.some((op) => op.type === "apply" && op.args.some((arg) => "placeholder" in arg || ("chain" in arg && hasPlaceholder(arg.chain))));
+}
+
+/**
+ * `chain` with every result placeholder, nested chains included, replaced
+ * by `result` as plain data: what the chain would do if run with `result`,
+ * as a chain that needs no result (to send or store once the result is known).
+ */
+export function fillPlaceholders(chain: OperationChain, result: unknown): OperationChain {
+  return mapArguments(chain, (arg) => ("placeholder" in arg ? { value: result } : undefined));
 }
