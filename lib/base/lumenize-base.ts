@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
-import type { ChainEnvelope, ChainOutcome } from "../envelope";
+import type { ChainDoor, ChainEnvelope, ChainOutcome, SettleDoor } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
@@ -19,7 +19,7 @@ import { settleThroughDoor } from "./settle";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<Env> {
+export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<Env> implements ChainDoor, SettleDoor {
   /** Lumenize services and what this DO knows of itself. */
   readonly lmz: DurableObjectServices;
   readonly #identity: DurableObjectIdentity;

@@ -1,7 +1,7 @@
 import { RpcTarget } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
-import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { ChainDoor, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -14,7 +14,7 @@ import { HostServices } from "./services";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeRpcTarget extends RpcTarget {
+export abstract class LumenizeRpcTarget extends RpcTarget implements ChainDoor {
   /** Lumenize services and what this target knows of itself. */
   readonly lmz: HostServices;
 

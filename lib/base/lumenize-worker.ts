@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
-import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { Address, ChainDoor, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -13,7 +13,7 @@ import { HostServices } from "./services";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> {
+export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> implements ChainDoor {
   /** Lumenize services and what this Worker knows of itself. */
   readonly lmz: HostServices;
   #binding: string | undefined;

@@ -2,14 +2,9 @@
  * Turns `(binding, target)` into an RPC stub, synchronously, so a wrong
  * binding fails at the call site with nothing sent.
  */
-import { isNamespace, isService, type Address } from "../envelope";
+import { isNamespace, isService, type Address, type ChainDoor } from "../envelope";
 import { CallError } from "./errors";
 import type { CallTarget } from "./types";
-
-/** The one RPC method every Lumenize host has. */
-export interface ChainDoor {
-  __executeChain(envelope: unknown): Promise<unknown>;
-}
 
 export function resolveTarget(env: unknown, binding: string, target: CallTarget): { stub: ChainDoor; address: Address } {
   const bindings = (env ?? {}) as Record<string, unknown>;

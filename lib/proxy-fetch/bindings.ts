@@ -3,7 +3,7 @@
  * (a service binding), the orchestrator and the origin (Durable Object
  * namespaces). Each lookup either returns a stub or says what to fix.
  */
-import { isNamespace, isService, type ChainOutcome } from "../envelope";
+import { isNamespace, isService, type SettleDoor } from "../envelope";
 import { ProxyFetchError } from "./errors";
 import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress, OriginAddress } from "./types";
 
@@ -17,11 +17,6 @@ export interface ExecutorStub {
 export interface OrchestratorStub {
   __enqueue(jobs: OrchestratedJob[]): Promise<void>;
   __delivered(id: string, token: string): Promise<void>;
-}
-
-/** The origin's settle door, as the executor and the orchestrator call it. */
-export interface OriginStub {
-  __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean>;
 }
 
 export function bindingsOf(env: unknown): Record<string, unknown> {
@@ -71,10 +66,11 @@ export function namespace(env: unknown, binding: string, role: string, fix: stri
   return found;
 }
 
-export function originStub(env: unknown, origin: OriginAddress): OriginStub {
+/** The origin, through whose settle door the executor and the orchestrator deliver. */
+export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
   const ns = namespace(env, origin.binding, "origin", "The executor must share the origin's bindings to deliver to it.");
   const stub = origin.name !== undefined ? ns.getByName(origin.name) : ns.get(ns.idFromString(origin.id));
-  return stub as unknown as OriginStub;
+  return stub as unknown as SettleDoor;
 }
 
 export function orchestratorStub(env: unknown, orchestrator: OrchestratorAddress): OrchestratorStub {
