@@ -12,7 +12,7 @@
  * response for a direct fetch; until the last hand-over for proxy-fetch,
  * after which it waits for nothing until the results arrive.
  */
-import { $response, proxyFetch, proxyFetchSimple, type ExecutorKind } from "../../lib";
+import { $response, type ExecutorKind } from "../../lib";
 import { ExperimentController, type Outcome } from "./controller";
 import type { BenchEnv } from "./env";
 
@@ -85,8 +85,8 @@ export class ProxyFetchBenchDO extends ExperimentController<BenchEnv> {
     this.#handOvers.length = 0;
     for (let i = 0; i < size; i++) {
       const continuation = this.ctn().fetched($response, batch.id);
-      if (strategy === "orchestrated") proxyFetch(this, url, continuation, options);
-      else proxyFetchSimple(this, url, continuation, options);
+      if (strategy === "orchestrated") this.lmz.proxyFetch(url, continuation, options);
+      else this.lmz.proxyFetchSimple(url, continuation, options);
     }
     // One hand-over may carry many jobs (proxy-fetch batches them), but there must be one.
     if (size > 0 && this.#handOvers.length === 0) {

@@ -5,7 +5,7 @@
  * keeps what came back, Responses and Errors alike. The API's URL comes from the caller:
  * the tests pass the test internet, `npm start` the stand-in in ./api.ts.
  */
-import { $response, LumenizeBase, proxyFetch, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
+import { $response, LumenizeBase, type ProxyFetchSimpleOptions } from "lumenize-do";
 
 /** What the DO keeps of each outcome, oldest first. */
 export interface Report {
@@ -22,12 +22,12 @@ const DELIVER_TO: ProxyFetchSimpleOptions = { originBinding: "WEATHER" };
 export class WeatherDO extends LumenizeBase<Env> {
   /** Orchestrated: the FetchOrchestrator keeps the job; this DO may be evicted meanwhile. */
   forecast(city: string, url: string): string {
-    return proxyFetch(this, url, this.ctn().onForecast($response, city), DELIVER_TO);
+    return this.lmz.proxyFetch(url, this.ctn().onForecast($response, city), DELIVER_TO);
   }
 
   /** Simple: no orchestrator; one pending outcome on this DO, id the request id, is the only record. */
   forecastSimple(city: string, url: string): string {
-    return proxyFetchSimple(this, url, this.ctn().onForecast($response, city), DELIVER_TO);
+    return this.lmz.proxyFetchSimple(url, this.ctn().onForecast($response, city), DELIVER_TO);
   }
 
   /** Runs once per request, with the Response (any status) or an Error in its place. */
@@ -49,8 +49,9 @@ export class WeatherDO extends LumenizeBase<Env> {
    * with `proxyFetchSimple`, from this DO's own pending outcome.
    */
   forecastWithin(city: string, url: string, timeout: number, simple = false): string {
-    const fetcher = simple ? proxyFetchSimple : proxyFetch;
-    return fetcher(this, url, this.ctn().onForecast($response, city), { ...DELIVER_TO, timeout, gracePeriod: 5_000 });
+    const options = { ...DELIVER_TO, timeout, gracePeriod: 5_000 };
+    const continuation = this.ctn().onForecast($response, city);
+    return simple ? this.lmz.proxyFetchSimple(url, continuation, options) : this.lmz.proxyFetch(url, continuation, options);
   }
 
   // --- A Request: method, headers and body go along ------------------------------
@@ -62,12 +63,12 @@ export class WeatherDO extends LumenizeBase<Env> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ city, celsius }),
     });
-    return proxyFetch(this, request, this.ctn().onForecast($response, city), DELIVER_TO);
+    return this.lmz.proxyFetch(request, this.ctn().onForecast($response, city), DELIVER_TO);
   }
 
   /** A GET may retry: failed connections and 429/502/503/504, inside the same timeout. */
   forecastWithRetry(city: string, url: string): string {
-    return proxyFetch(this, url, this.ctn().onForecast($response, city), { ...DELIVER_TO, retry: { attempts: 3, backoff: 200 } });
+    return this.lmz.proxyFetch(url, this.ctn().onForecast($response, city), { ...DELIVER_TO, retry: { attempts: 3, backoff: 200 } });
   }
 
   // --- What came back -------------------------------------------------------------

@@ -6,7 +6,8 @@
  * malformed envelope and a refusal by the hook, comes back as an Error in the
  * outcome, where the caller's continuation will see it.
  */
-import { enteredMembers, executeOperationChain, OperationChainError, describeChain, type OperationChain } from "../chains";
+import { executeOperationChain, OperationChainError, describeChain, type OperationChain } from "../chains";
+import { enteredMembers } from "../chains/internal";
 import { withCaller } from "../context";
 import { describeThrown } from "../errors/internal";
 import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity } from "../envelope";

@@ -4,7 +4,7 @@
  * `ctx`, its storage with the SQL and KV faces, its loopback `exports`, and
  * `env` with every binding in it.
  */
-import { registerPlatformHandle } from "../chains";
+import { registerPlatformHandle } from "../chains/internal";
 
 /** `env` and `ctx.exports` objects already walked (a Worker's entrypoint is constructed per request). */
 const walked = new WeakSet<object>();

@@ -10,6 +10,5 @@
 export { LumenizeBase } from "./lumenize-base";
 export { LumenizeWorker } from "./lumenize-worker";
 export { LumenizeRpcTarget } from "./lumenize-rpc-target";
-export { HostServices, DurableObjectServices } from "./services";
+export type { HostServices, DurableObjectServices } from "./services";
 export type { IncomingCall } from "./door";
-export { runtimeOf, type DurableObjectRuntime } from "./runtime";

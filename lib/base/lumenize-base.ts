@@ -1,12 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { Alarms } from "../alarms";
-import { Caller } from "../call";
-import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import { Caller } from "../call/internal";
+import { ctn, type Chain, type Continuation } from "../chains";
+import { registerChainHost } from "../chains/internal";
 import type { ChainDoor, ChainEnvelope, ChainOutcome, SettleDoor } from "../envelope";
+import { ProxyFetch } from "../proxy-fetch/internal";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
-import { registerRuntime } from "./runtime";
 import { DurableObjectServices } from "./services";
 import { settleThroughDoor } from "./settle";
 
@@ -31,8 +32,9 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
     const identity = this.#identity;
     // Alarms only re-arms here; it never runs a handler in the constructor.
     const alarms = new Alarms(ctx, this);
-    this.lmz = new DurableObjectServices(identity, new Caller({ env, self: this, identity: () => identity.identity, keepAlive: (promise) => ctx.waitUntil(promise), flush: groupCommit(() => ctx.storage.sync()) }), alarms);
-    registerRuntime(this, { env, waitUntil: (work) => ctx.waitUntil(work) });
+    const waitUntil = (work: Promise<unknown>) => ctx.waitUntil(work);
+    const caller = new Caller({ env, self: this, identity: () => identity.identity, keepAlive: waitUntil, flush: groupCommit(() => ctx.storage.sync()) });
+    this.lmz = new DurableObjectServices(identity, caller, alarms, new ProxyFetch({ env, self: identity, alarms, waitUntil }));
   }
 
   /**

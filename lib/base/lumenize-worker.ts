@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { Caller } from "../call";
-import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import { Caller } from "../call/internal";
+import { ctn, type Chain, type Continuation } from "../chains";
+import { registerChainHost } from "../chains/internal";
 import type { Address, ChainDoor, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";

@@ -5,8 +5,11 @@
  * refuse one name (`lmz`) for all of them.
  */
 import type { Alarms } from "../alarms";
+import type { ProxyFetchInput, ProxyFetchOptions, ProxyFetchSimpleOptions } from "../proxy-fetch";
+import type { ProxyFetch } from "../proxy-fetch/internal";
 import type { AnyChain, ChainBrand } from "../chains";
-import { CallError, type Caller, type CallOptions, type CallTarget } from "../call";
+import { CallError, type CallOptions, type CallTarget } from "../call";
+import type { Caller } from "../call/internal";
 import type { Identity } from "../envelope";
 import { getCaller, requireCallerContext } from "../context";
 import type { DurableObjectIdentity } from "./identity";
@@ -88,6 +91,7 @@ export class HostServices {
 /** `this.lmz` of a {@link LumenizeBase} Durable Object. */
 export class DurableObjectServices extends HostServices {
   readonly #self: DurableObjectIdentity;
+  readonly #proxyFetch: ProxyFetch;
 
   /**
    * Schedules (delays, dates, UTC cron) multiplexed onto this DO's one
@@ -98,10 +102,66 @@ export class DurableObjectServices extends HostServices {
   readonly alarms: Alarms;
 
   /** @internal */
-  constructor(self: DurableObjectIdentity, caller: Caller, alarms: Alarms) {
+  constructor(self: DurableObjectIdentity, caller: Caller, alarms: Alarms, proxyFetch: ProxyFetch) {
     super(() => self.identity, caller);
     this.#self = self;
     this.alarms = alarms;
+    this.#proxyFetch = proxyFetch;
+  }
+
+  /**
+   * Fetches `request` through the `FetchOrchestrator` and an executor Worker,
+   * and later, exactly once, runs `continuation` on this Durable Object with
+   * the `Response` (or an `Error`) where `$response` stands. Returns the
+   * request id at once; this object waits only for the hand-over, not for
+   * the fetch, and may be evicted meanwhile.
+   *
+   * This object stores one pending outcome (`this.lmz.alarms.expect`); the
+   * job goes to the orchestrator, which dispatches it, tracks it (`stats()`),
+   * sends it again after its own restart (if its method may be repeated),
+   * and answers with a `TimeoutError` at `timeout + gracePeriod` if no
+   * outcome came. Only if the orchestrator cannot answer either does this
+   * object's own deadline, one `gracePeriod` later, answer.
+   *
+   * @example
+   * ```ts
+   * this.lmz.proxyFetch(url, this.ctn().onWeather($response, city));
+   * ```
+   * @throws {ProxyFetchError} at the call site for an invalid URL, an
+   *   unreadable body, a missing executor, orchestrator or origin binding, a
+   *   continuation without `$response`, or bad options (a `timeout` or
+   *   `gracePeriod` that is not a duration a Date can hold, say); nothing is
+   *   stored or sent.
+   * @throws {DataCloneError} for a continuation argument that cannot be stored.
+   * @see https://lumenize.dev/docs/capabilities/proxy-fetch
+   */
+  proxyFetch(request: ProxyFetchInput, continuation: AnyChain, options?: ProxyFetchOptions): string {
+    return this.#proxyFetch.orchestrated(request, continuation, options);
+  }
+
+  /**
+   * Fetches `request` through an executor Worker, without an orchestrator,
+   * and later, exactly once, runs `continuation` on this Durable Object with
+   * the `Response` (or an `Error`) where `$response` stands. Returns the
+   * request id at once.
+   *
+   * The only thing stored is one pending outcome on this object
+   * (`this.lmz.alarms.expect`), id the request id, deadline `timeout +
+   * gracePeriod`: the executor delivers to it, and if nothing came by the
+   * deadline, it answers with a `TimeoutError`. Only the first of the two
+   * runs the continuation.
+   *
+   * @example
+   * ```ts
+   * this.lmz.proxyFetchSimple(url, this.ctn().onWeather($response, city));
+   * ```
+   * @throws {ProxyFetchError} at the call site as {@link proxyFetch}, except
+   *   that no orchestrator is needed; nothing is stored or sent.
+   * @throws {DataCloneError} for a continuation argument that cannot be stored.
+   * @see https://lumenize.dev/docs/capabilities/proxy-fetch
+   */
+  proxyFetchSimple(request: ProxyFetchInput, continuation: AnyChain, options?: ProxyFetchSimpleOptions): string {
+    return this.#proxyFetch.simple(request, continuation, options);
   }
 
   /** The binding this DO is reached through, once a call told it (see Base classes). */

@@ -6,6 +6,5 @@
  * @see https://lumenize.dev/docs/capabilities/call
  * @module
  */
-export { Caller, type CallerHost } from "./caller";
 export { CallError } from "./errors";
 export { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallTarget } from "./types";

@@ -23,6 +23,5 @@ export type {
 export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder, fillPlaceholders } from "./record";
 export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
-export { registerChainHost, registerPlatformHandle } from "./security";
-export { describeChain, enteredMembers } from "./describe";
+export { describeChain } from "./describe";
 export { OperationChainError } from "./errors";

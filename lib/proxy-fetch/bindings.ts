@@ -73,7 +73,11 @@ export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
   return stub as unknown as SettleDoor;
 }
 
+/**
+ * The orchestrator instance, as the origin enqueues at it and the executor reports to it.
+ * @throws {ProxyFetchError} if its binding is not a Durable Object namespace.
+ */
 export function orchestratorStub(env: unknown, orchestrator: OrchestratorAddress): OrchestratorStub {
-  const ns = namespace(env, orchestrator.binding, "orchestrator", "Bind FetchOrchestrator under that name in wrangler.jsonc.");
-  return ns.getByName(orchestrator.name) as unknown as OrchestratorStub;
+  const fix = `proxyFetch() needs FetchOrchestrator bound as a Durable Object (SQLite) namespace: export it from your Worker and add { "name": "${orchestrator.binding}", "class_name": "FetchOrchestrator" } to wrangler.jsonc, or use proxyFetchSimple(), which needs none.`;
+  return namespace(env, orchestrator.binding, "orchestrator", fix).getByName(orchestrator.name) as unknown as OrchestratorStub;
 }

@@ -3,7 +3,7 @@
  * be checked synchronously is checked here, before anything is stored or
  * sent, and fails with a `ProxyFetchError` that says what to fix.
  */
-import { runtimeOf, type DurableObjectRuntime, type LumenizeBase } from "../base";
+import type { Alarms } from "../alarms";
 import { getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
 import { DataCloneError, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
 import { isNamespace } from "../envelope";
@@ -31,10 +31,26 @@ export type Strategy = "simple" | "orchestrated";
 /** The largest time a Date can hold, in epoch milliseconds. */
 const MAX_TIME = 8.64e15;
 
+/**
+ * What a `LumenizeBase` lends its proxy-fetch (`this.lmz.proxyFetch`): its
+ * bindings, what it knows of itself, its pending outcomes and its
+ * `waitUntil`. Lent, not reached through the object, so `ctx` and `env` stay
+ * off `this.lmz`.
+ */
+export interface ProxyFetchHost {
+  /** The Durable Object's `env`. */
+  readonly env: unknown;
+  /** The binding it is reached through (once known), its name (if reached by name) and its id. */
+  readonly self: { readonly binding: string | undefined; readonly name: string | undefined; readonly id: string };
+  /** Where the continuation waits: one pending outcome per fetch. */
+  readonly alarms: Pick<Alarms, "expect" | "settle">;
+  /** `ctx.waitUntil`: keeps the object alive until `work` settles. */
+  waitUntil(work: Promise<unknown>): void;
+}
+
 /** A validated call, ready to store and send. */
 export interface PreparedFetch {
-  readonly host: LumenizeBase<unknown>;
-  readonly runtime: DurableObjectRuntime;
+  readonly host: ProxyFetchHost;
   readonly env: unknown;
   readonly chain: OperationChain;
   readonly request: Request;
@@ -62,17 +78,13 @@ export interface PreparedFetch {
 /** @throws {ProxyFetchError} naming the first problem found. */
 export function prepare(
   strategy: Strategy,
-  host: LumenizeBase<unknown>,
+  host: ProxyFetchHost,
   input: ProxyFetchInput,
   continuation: AnyChain,
   options: ProxyFetchSimpleOptions,
 ): PreparedFetch {
   const api = strategy === "simple" ? "proxyFetchSimple" : "proxyFetch";
-  const runtime = runtimeOf(host);
-  if (!runtime) {
-    throw new ProxyFetchError(`${api}() needs the calling Durable Object as its first argument: pass \`this\` from a LumenizeBase.`);
-  }
-  const lmz = host.lmz;
+  const self = host.self;
   const chain = getOperationChain(continuation);
   if (!chain || !hasPlaceholder(chain)) {
     throw new ProxyFetchError(
@@ -92,7 +104,7 @@ export function prepare(
       `Invalid timeout ${timeout} or gracePeriod ${gracePeriod}: ${strategy === "simple" ? "timeout + gracePeriod" : "timeout + 2 × gracePeriod"} from now ends after the last time a Date can hold. Give durations in milliseconds, e.g. { timeout: 20_000 }.`,
     );
   }
-  const env = runtime.env;
+  const env = host.env;
 
   const executorKind = options.executorKind ?? "worker";
   if (executorKind !== "worker" && executorKind !== "rpc-target") {
@@ -101,13 +113,13 @@ export function prepare(
   const executorBinding = options.executorBinding ?? DEFAULT_EXECUTOR_BINDING;
   executorService(env, executorBinding);
 
-  const originBinding = lmz.binding ?? options.originBinding;
+  const originBinding = self.binding ?? options.originBinding;
   if (originBinding === undefined) {
     throw new ProxyFetchError(
       `${api}() cannot tell the executor where to deliver: this Durable Object does not know its own binding yet (it learns it from the first Lumenize call that reaches it). Pass options.originBinding, e.g. { originBinding: "MY_DO" }.`,
     );
   }
-  assertAddressesSelf(env, originBinding, lmz.id);
+  assertAddressesSelf(env, originBinding, self.id);
 
   let sealed: Intermediate | undefined;
   try {
@@ -118,7 +130,6 @@ export function prepare(
   }
   return {
     host,
-    runtime,
     env,
     chain,
     request,
@@ -129,7 +140,7 @@ export function prepare(
     deadline,
     backstop,
     executor: { binding: executorBinding, kind: executorKind },
-    origin: lmz.name === undefined ? { binding: originBinding, id: lmz.id } : { binding: originBinding, name: lmz.name, id: lmz.id },
+    origin: self.name === undefined ? { binding: originBinding, id: self.id } : { binding: originBinding, name: self.name, id: self.id },
     retry: resolveRetry(options.retry),
     testMode: options.testMode?.simulateDeliveryFailure ? { simulateDeliveryFailure: true } : undefined,
     sealed,

@@ -5,9 +5,9 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { $response, DataCloneError, proxyFetch, proxyFetchSimple, ProxyFetchError, type FetchOrchestrator, type ProxyFetchOptions } from "../../lib";
+import { $response, DataCloneError, ProxyFetchError, type FetchOrchestrator, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, storedState } from "./harness";
+import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, startOrchestrated, startSimple, storedState, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -28,9 +28,9 @@ async function expectRefused(prefix: string, attempt: Attempt, expected: RegExp,
   await inOrigin(stub, (probe) => expect(probe.deliveries()).toEqual([]));
 }
 
-const both = (call: (fetcher: typeof proxyFetch, probe: ProbeDO, options: ProxyFetchOptions) => unknown): Attempt[] => [
-  (probe, options) => call(proxyFetch, probe, options),
-  (probe, options) => call(proxyFetchSimple, probe, options),
+const both = (call: (fetcher: Start, probe: ProbeDO, options: ProxyFetchOptions) => unknown): Attempt[] => [
+  (probe, options) => call(startOrchestrated, probe, options),
+  (probe, options) => call(startSimple, probe, options),
 ];
 
 describe("bad input at the call site", () => {
@@ -91,7 +91,7 @@ describe("bad input at the call site", () => {
   it("refuses a missing orchestrator binding in proxyFetch", async () => {
     await expectRefused(
       "no-orchestrator",
-      (probe, options) => proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "x"), { ...options, orchestratorBinding: "NO_ORCHESTRATOR" }),
+      (probe, options) => probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "x"), { ...options, orchestratorBinding: "NO_ORCHESTRATOR" }),
       /Missing orchestrator binding "NO_ORCHESTRATOR".*or use proxyFetchSimple\(\)/,
     );
   });
@@ -128,12 +128,5 @@ describe("bad input at the call site", () => {
         await expectRefused("bad-options", attempt, expected);
       }
     }
-  });
-
-  it("refuses a host that is not a Lumenize durable object", async () => {
-    const { stub } = freshOrigin("no-host");
-    await inOrigin(stub, (probe) => {
-      expect(() => proxyFetchSimple({} as never, `${API}/a`, probe.ctn().record($response, "x"))).toThrow(/needs the calling Durable Object as its first argument: pass `this`/);
-    });
   });
 });

@@ -5,18 +5,18 @@
  * strategies.
  */
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, proxyFetch, proxyFetchSimple, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
+import { $response, preprocess, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
+import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, startOrchestrated, startSimple, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
 const logs = muteLogs();
 
 const strategies = [
-  { name: "proxyFetchSimple", start: proxyFetchSimple as typeof proxyFetch, options: (): ProxyFetchOptions => ({ originBinding: "PROBE" }) },
-  { name: "proxyFetch", start: proxyFetch, options: (): ProxyFetchOptions => freshOrchestrator("once").options },
+  { name: "proxyFetchSimple", start: startSimple, options: (): ProxyFetchOptions => ({ originBinding: "PROBE" }) },
+  { name: "proxyFetch", start: startOrchestrated, options: (): ProxyFetchOptions => freshOrchestrator("once").options },
 ];
 
 describe.each(strategies)("$name: a continuation that throws", ({ start, options }) => {

@@ -7,12 +7,12 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, proxyFetch, proxyFetchSimple, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
+import { $response, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
 import { wasHandedOver } from "../fixtures/faulty-executors";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, waitForOutcomes } from "./harness";
+import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, startOrchestrated, startSimple, waitForOutcomes, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -34,7 +34,7 @@ describe("the orchestrator restarting while it hands jobs over", () => {
     const orchestrator = freshOrchestrator("stranded-get");
     // The first hand-over of each job to this executor is lost, as one cut off by a crash would be.
     const id = await inOrigin(stub, (probe) =>
-      proxyFetch(probe, `${API}/stranded`, probe.ctn().recordDurably($response, "get"), { ...orchestrator.options, executorBinding: "LOSING_EXECUTOR", timeout: 5_000, gracePeriod: 5_000 }),
+      probe.lmz.proxyFetch(`${API}/stranded`, probe.ctn().recordDurably($response, "get"), { ...orchestrator.options, executorBinding: "LOSING_EXECUTOR", timeout: 5_000, gracePeriod: 5_000 }),
     );
     await vi.waitFor(() => expect(wasHandedOver(id)).toBe(true), { timeout: 2_000, interval: 20 });
     await abortAllDurableObjects();
@@ -49,7 +49,7 @@ describe("the orchestrator restarting while it hands jobs over", () => {
     const { name, stub } = freshOrigin("stranded-post");
     const orchestrator = freshOrchestrator("stranded-post");
     const id = await inOrigin(stub, (probe) =>
-      proxyFetch(probe, new Request(`${API}/pay`, { method: "POST", body: "1" }), probe.ctn().recordDurably($response, "post"), {
+      probe.lmz.proxyFetch(new Request(`${API}/pay`, { method: "POST", body: "1" }), probe.ctn().recordDurably($response, "post"), {
         ...orchestrator.options,
         executorBinding: "LOSING_EXECUTOR",
         timeout: 1_000,
@@ -64,9 +64,9 @@ describe("the orchestrator restarting while it hands jobs over", () => {
   });
 });
 
-const strategies: { name: string; start: typeof proxyFetch; options: () => ProxyFetchOptions }[] = [
-  { name: "proxyFetchSimple", start: proxyFetchSimple, options: () => ({ originBinding: "PROBE" }) },
-  { name: "proxyFetch", start: proxyFetch, options: () => freshOrchestrator("crashing-origin").options },
+const strategies: { name: string; start: Start; options: () => ProxyFetchOptions }[] = [
+  { name: "proxyFetchSimple", start: startSimple, options: () => ({ originBinding: "PROBE" }) },
+  { name: "proxyFetch", start: startOrchestrated, options: () => freshOrchestrator("crashing-origin").options },
 ];
 
 describe.each(strategies)("$name: a delivery that finds the origin crashing", ({ start, options }) => {

@@ -6,7 +6,8 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { $response, InvalidInputError, preprocess, type FetchOrchestrator, type OrchestratedJob } from "../../lib";
+import { $response, InvalidInputError, preprocess, type FetchOrchestrator } from "../../lib";
+import type { OrchestratedJob } from "../../lib/proxy-fetch/types";
 import type { ProbeDO } from "../fixtures/probe";
 import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
 

@@ -5,7 +5,7 @@
  */
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { $response, proxyFetch, proxyFetchSimple } from "../../lib";
+import { $response } from "../../lib";
 import { waitForAtLeast } from "../wait";
 import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep } from "./harness";
 
@@ -14,7 +14,7 @@ expectCleanAfterEach();
 describe("a proxied fetch across the origin's eviction", () => {
   it("delivers a proxyFetchSimple result once to an origin evicted mid-fetch", async () => {
     const { stub } = freshOrigin("evicted-simple");
-    await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/slow?delay=300`, probe.ctn().recordDurably($response, "simple"), { originBinding: "PROBE" }));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "simple"), { originBinding: "PROBE" }));
     await evictDurableObject(stub);
     await waitForAtLeast(() => stub.durableDeliveries(), 1, "delivered");
     await sleep(300);
@@ -24,7 +24,7 @@ describe("a proxied fetch across the origin's eviction", () => {
   it("delivers a proxyFetch result once to an origin evicted mid-fetch", async () => {
     const { stub } = freshOrigin("evicted-orchestrated");
     const { options } = freshOrchestrator("evicted-orchestrated");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=300`, probe.ctn().recordDurably($response, "orchestrated"), options));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "orchestrated"), options));
     await evictDurableObject(stub);
     await waitForAtLeast(() => stub.durableDeliveries(), 1, "delivered");
     await sleep(300);

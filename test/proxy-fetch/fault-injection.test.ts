@@ -15,10 +15,10 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, proxyFetch, proxyFetchSimple, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
+import { $response, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, sleep } from "./harness";
+import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, sleep, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -92,11 +92,11 @@ function tally(names: string[], deliveries: string[][], ids: string[][]): Tally 
   return result;
 }
 
-const strategies: { name: string; start: typeof proxyFetch; options: () => { options: ProxyFetchOptions; orchestrator?: string } }[] = [
-  { name: "proxyFetchSimple", start: proxyFetchSimple, options: () => ({ options: { originBinding: "PROBE" } }) },
+const strategies: { name: string; start: Start; options: () => { options: ProxyFetchOptions; orchestrator?: string } }[] = [
+  { name: "proxyFetchSimple", start: startSimple, options: () => ({ options: { originBinding: "PROBE" } }) },
   {
     name: "proxyFetch",
-    start: proxyFetch,
+    start: startOrchestrated,
     options: () => {
       const orchestrator = freshOrchestrator("faults");
       return { options: orchestrator.options, orchestrator: orchestrator.name };

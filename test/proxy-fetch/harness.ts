@@ -9,13 +9,18 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
-import type { FetchOrchestrator, ProxyFetchOptions } from "lumenize-do";
+import type { AnyChain, FetchOrchestrator, ProxyFetchInput, ProxyFetchOptions } from "lumenize-do";
 import type { WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 // #endregion clean
 
 export const API = "https://api.example.test";
+
+/** Starts a proxied fetch from `probe` with one strategy: how the tests that run over both strategies name them. */
+export type Start = (probe: ProbeDO, request: ProxyFetchInput, continuation: AnyChain, options: ProxyFetchOptions) => string;
+export const startSimple: Start = (probe, ...args) => probe.lmz.proxyFetchSimple(...args);
+export const startOrchestrated: Start = (probe, ...args) => probe.lmz.proxyFetch(...args);
 
 /** What a continuation received, as the tests compare it. */
 export interface Outcome {

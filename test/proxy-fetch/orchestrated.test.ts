@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, preprocess, proxyFetch, type FetchOrchestrator } from "lumenize-do";
+import { $response, preprocess, type FetchOrchestrator } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
@@ -22,7 +22,7 @@ describe("proxyFetch delivers", () => {
   it("delivers the response with status, headers and body through the orchestrator", async () => {
     const { stub } = freshOrigin("orch-ok");
     const orchestrator = freshOrchestrator("ok");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/items?delay=20`, probe.ctn().record($response, "a"), orchestrator.options));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/items?delay=20`, probe.ctn().record($response, "a"), orchestrator.options));
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome).toMatchObject({ tag: "a", status: 200, headers: { "x-served-by": "fake-internet" }, body: { path: "/items", method: "GET" } });
     expect(await statsOf(orchestrator.stub)).toEqual({ pending: 0, inFlight: 0, delivered: 1, timedOut: 0, failed: 0 });
@@ -33,7 +33,7 @@ describe("proxyFetch delivers", () => {
     const orchestrator = freshOrchestrator("post");
     await inOrigin(stub, (probe) => {
       const request = new Request(`${API}/orders`, { method: "PUT", headers: { "x-trace": "t2" }, body: new Uint8Array([104, 105]) });
-      proxyFetch(probe, request, probe.ctn().record($response, "put"), orchestrator.options);
+      probe.lmz.proxyFetch(request, probe.ctn().record($response, "put"), orchestrator.options);
     });
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.body).toMatchObject({ method: "PUT", echo: "hi", headers: { "x-trace": "t2" } });
@@ -43,8 +43,8 @@ describe("proxyFetch delivers", () => {
     const { stub } = freshOrigin("orch-rpc-target");
     const orchestrator = freshOrchestrator("rpc-target");
     await inOrigin(stub, (probe) => {
-      proxyFetch(probe, `${API}/via-target`, probe.ctn().record($response, "ok"), { ...orchestrator.options, executorKind: "rpc-target" });
-      proxyFetch(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), { ...orchestrator.options, executorKind: "rpc-target" });
+      probe.lmz.proxyFetch(`${API}/via-target`, probe.ctn().record($response, "ok"), { ...orchestrator.options, executorKind: "rpc-target" });
+      probe.lmz.proxyFetch(`${API}/x?fail=1`, probe.ctn().record($response, "reset"), { ...orchestrator.options, executorKind: "rpc-target" });
     });
     const outcomes = await waitForOutcomes(stub, 2);
     expect(outcomes.find((outcome) => outcome.tag === "ok")).toMatchObject({ status: 200, body: { path: "/via-target" } });
@@ -56,7 +56,7 @@ describe("proxyFetch delivers", () => {
     const orchestrator = freshOrchestrator("nothing");
     const before = Date.now();
     const id = await inOrigin(stub, (probe) =>
-      proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "a"), { ...orchestrator.options, timeout: 5_000, gracePeriod: 2_000 }),
+      probe.lmz.proxyFetch(`${API}/slow?delay=1000`, probe.ctn().record($response, "a"), { ...orchestrator.options, timeout: 5_000, gracePeriod: 2_000 }),
     );
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
     const during = await storedState(stub);
@@ -71,7 +71,7 @@ describe("proxyFetch delivers", () => {
   it("delivers to an origin that was evicted while the fetch ran", async () => {
     const { name, stub } = freshOrigin("orch-evicted");
     const orchestrator = freshOrchestrator("evicted");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "after eviction"), orchestrator.options));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/slow?delay=1000`, probe.ctn().record($response, "after eviction"), orchestrator.options));
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
     // Every Durable Object instance is thrown away; only storage and the executor Worker remain.
     await abortAllDurableObjects();
@@ -86,9 +86,9 @@ describe("orchestrator stats", () => {
     const { stub } = freshOrigin("orch-stats");
     const orchestrator = freshOrchestrator("stats");
     await inOrigin(stub, (probe) => {
-      for (let i = 0; i < 3; i++) proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, `slow-${i}`), orchestrator.options);
-      proxyFetch(probe, `${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 100, gracePeriod: 100, testMode: { simulateDeliveryFailure: true } });
-      proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" });
+      for (let i = 0; i < 3; i++) probe.lmz.proxyFetch(`${API}/slow?delay=1000`, probe.ctn().record($response, `slow-${i}`), orchestrator.options);
+      probe.lmz.proxyFetch(`${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 100, gracePeriod: 100, testMode: { simulateDeliveryFailure: true } });
+      probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" });
     });
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBeGreaterThanOrEqual(3), { timeout: 2_000, interval: 10 });
     await waitForOutcomes(stub, 5);
@@ -100,7 +100,7 @@ describe("proxyFetch timers and failures", () => {
   it("delivers the executor's own timeout as a TimeoutError naming the url", async () => {
     const { stub } = freshOrigin("orch-executor-timeout");
     const orchestrator = freshOrchestrator("executor-timeout");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...orchestrator.options, timeout: 150 }));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...orchestrator.options, timeout: 150 }));
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining(`GET ${API}/stuck?delay=3000 got no complete response within its timeout of 150 ms`) });
     expect((await statsOf(orchestrator.stub)).delivered).toBe(1);
@@ -109,7 +109,7 @@ describe("proxyFetch timers and failures", () => {
   it("delivers a slow but successful fetch that finishes inside its timeout", async () => {
     const { stub } = freshOrigin("orch-slow-ok");
     const orchestrator = freshOrchestrator("slow-ok");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...orchestrator.options, timeout: 1_000, gracePeriod: 2_000 }));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...orchestrator.options, timeout: 1_000, gracePeriod: 2_000 }));
     expect((await waitForOutcomes(stub, 1))[0].status).toBe(200);
     await expectNoMoreThan(stub, 1);
   });
@@ -118,8 +118,8 @@ describe("proxyFetch timers and failures", () => {
     const { stub } = freshOrigin("orch-fail");
     const orchestrator = freshOrchestrator("fail");
     await inOrigin(stub, (probe) => {
-      proxyFetch(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), orchestrator.options);
-      proxyFetch(probe, "https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), orchestrator.options);
+      probe.lmz.proxyFetch(`${API}/x?fail=1`, probe.ctn().record($response, "reset"), orchestrator.options);
+      probe.lmz.proxyFetch("https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), orchestrator.options);
     });
     const outcomes = await waitForOutcomes(stub, 2);
     expect(outcomes.find((outcome) => outcome.tag === "reset")?.error?.message).toContain(`GET ${API}/x?fail=1 failed: Error: Network connection lost`);
@@ -132,7 +132,7 @@ describe("proxyFetch timers and failures", () => {
     await inOrigin(stub, (probe) => {
       const body = new ReadableStream({ pull: (controller) => controller.error(new Error("the upload source vanished")) });
       const request = new Request(`${API}/upload`, { method: "POST", body, duplex: "half" } as RequestInit);
-      proxyFetch(probe, request, probe.ctn().record($response, "body"), orchestrator.options);
+      probe.lmz.proxyFetch(request, probe.ctn().record($response, "body"), orchestrator.options);
     });
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the orchestrator "FETCH_ORCHESTRATOR": DataCloneError: Reading a Request body failed (Error: the upload source vanished)`);
@@ -143,7 +143,7 @@ describe("proxyFetch timers and failures", () => {
   it("delivers an executor that throws as a ProxyFetchError naming the url and cause", async () => {
     const { stub } = freshOrigin("orch-broken");
     const orchestrator = freshOrchestrator("broken");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" }));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" }));
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error?.name).toBe("ProxyFetchError");
     expect(outcome.error?.message).toContain(`GET ${API}/a could not be handed to the executor "BROKEN_EXECUTOR"`);
@@ -155,7 +155,7 @@ describe("proxyFetch timers and failures", () => {
     const orchestrator = freshOrchestrator("dead");
     const started = Date.now();
     await inOrigin(stub, (probe) =>
-      proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "dead"), { ...orchestrator.options, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
+      probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "dead"), { ...orchestrator.options, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
@@ -169,7 +169,7 @@ describe("proxyFetch exactly once", () => {
     const { stub } = freshOrigin("orch-lost");
     const orchestrator = freshOrchestrator("lost");
     const id = await inOrigin(stub, (probe) =>
-      proxyFetch(probe, `${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 200, gracePeriod: 200, testMode: { simulateDeliveryFailure: true } }),
+      probe.lmz.proxyFetch(`${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 200, gracePeriod: 200, testMode: { simulateDeliveryFailure: true } }),
     );
     const [{ token }] = (await storedState(stub)).outcomes;
     const [outcome] = await waitForOutcomes(stub, 1);
@@ -183,7 +183,7 @@ describe("proxyFetch exactly once", () => {
   it("runs the result and not the timeout when the result arrives first", async () => {
     const { stub } = freshOrigin("orch-race-result");
     const orchestrator = freshOrchestrator("race-result");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/first`, probe.ctn().record($response, "r"), orchestrator.options));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/first`, probe.ctn().record($response, "r"), orchestrator.options));
     await waitForOutcomes(stub, 1);
     // The sweep, run now and as late as you like, finds nothing left to time out.
     await runInDurableObject(orchestrator.stub, async (o: FetchOrchestrator) => {
@@ -197,7 +197,7 @@ describe("proxyFetch exactly once", () => {
   it("runs the timeout and not the result when the timeout fires first", async () => {
     const { stub } = freshOrigin("orch-race-timeout");
     const orchestrator = freshOrchestrator("race-timeout");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/second?delay=1500`, probe.ctn().record($response, "t"), orchestrator.options));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/second?delay=1500`, probe.ctn().record($response, "t"), orchestrator.options));
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
     // Make the job and its sweep due, as if timeout + grace had passed, and fire the real alarm.
     await runInDurableObject(orchestrator.stub, (_o: FetchOrchestrator, state) => {

@@ -5,9 +5,9 @@
  * outcome its request called for.
  */
 import { describe, expect, it } from "vitest";
-import { $response, proxyFetch, proxyFetchSimple, type ProxyFetchOptions } from "../../lib";
+import { $response, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, waitForOutcomes, type Outcome } from "./harness";
+import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, startOrchestrated, startSimple, waitForOutcomes, type Outcome, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -46,7 +46,7 @@ function plan(i: number): { url: string; expect: (outcome: Outcome) => void } {
   }
 }
 
-async function runAll(strategy: typeof proxyFetch, prefix: string, options: ProxyFetchOptions): Promise<void> {
+async function runAll(strategy: Start, prefix: string, options: ProxyFetchOptions): Promise<void> {
   const { stub } = freshOrigin(prefix);
   const ids = await inOrigin(stub, (probe: ProbeDO) =>
     Array.from({ length: COUNT }, (_, i) =>
@@ -65,11 +65,11 @@ async function runAll(strategy: typeof proxyFetch, prefix: string, options: Prox
 
 describe("500 concurrent proxied fetches from one durable object", () => {
   it("runs every proxyFetchSimple continuation exactly once with the right outcome", async () => {
-    await runAll(proxyFetchSimple, "scale-simple", { originBinding: "PROBE" });
+    await runAll(startSimple, "scale-simple", { originBinding: "PROBE" });
   });
 
   it("runs every proxyFetch continuation exactly once with the right outcome", async () => {
     const orchestrator = freshOrchestrator("scale");
-    await runAll(proxyFetch, "scale-orchestrated", orchestrator.options);
+    await runAll(startOrchestrated, "scale-orchestrated", orchestrator.options);
   });
 });

@@ -1,7 +1,7 @@
 /** proxyFetchSimple: one pending outcome on the origin is the only record; whoever settles it first answers. */
 // #region races
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
+import { $response, preprocess, type ProxyFetchSimpleOptions } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
@@ -12,7 +12,7 @@ const TO_PROBE: ProxyFetchSimpleOptions = { originBinding: "PROBE" };
 describe("proxyFetchSimple delivers", () => {
   it("delivers the response with status, headers and a readable body", async () => {
     const { stub } = freshOrigin("simple-ok");
-    const id = await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/items?delay=20`, probe.ctn().record($response, "a"), TO_PROBE));
+    const id = await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/items?delay=20`, probe.ctn().record($response, "a"), TO_PROBE));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome).toMatchObject({ tag: "a", status: 200, headers: { "x-served-by": "fake-internet" }, body: { path: "/items", method: "GET" } });
@@ -21,8 +21,8 @@ describe("proxyFetchSimple delivers", () => {
   it("delivers 4xx and 5xx statuses as responses, not errors", async () => {
     const { stub } = freshOrigin("simple-status");
     await inOrigin(stub, (probe) => {
-      proxyFetchSimple(probe, `${API}/missing?status=404`, probe.ctn().record($response, "404"), TO_PROBE);
-      proxyFetchSimple(probe, `${API}/broken?status=503`, probe.ctn().record($response, "503"), TO_PROBE);
+      probe.lmz.proxyFetchSimple(`${API}/missing?status=404`, probe.ctn().record($response, "404"), TO_PROBE);
+      probe.lmz.proxyFetchSimple(`${API}/broken?status=503`, probe.ctn().record($response, "503"), TO_PROBE);
     });
     const outcomes = await waitForOutcomes(stub, 2);
     expect(Object.fromEntries(outcomes.map((outcome) => [outcome.tag, outcome.status]))).toEqual({ 404: 404, 503: 503 });
@@ -32,7 +32,7 @@ describe("proxyFetchSimple delivers", () => {
     const { stub } = freshOrigin("simple-post");
     await inOrigin(stub, (probe) => {
       const request = new Request(`${API}/orders`, { method: "POST", headers: { "content-type": "application/json", "x-trace": "t1" }, body: '{"qty":2}' });
-      proxyFetchSimple(probe, request, probe.ctn().record($response, "post"), TO_PROBE);
+      probe.lmz.proxyFetchSimple(request, probe.ctn().record($response, "post"), TO_PROBE);
       // The caller's Request stays readable: the body is read from a clone.
       expect(request.bodyUsed).toBe(false);
     });
@@ -42,15 +42,15 @@ describe("proxyFetchSimple delivers", () => {
 
   it("accepts a URL object", async () => {
     const { stub } = freshOrigin("simple-url");
-    await inOrigin(stub, (probe) => proxyFetchSimple(probe, new URL("/from-url", API), probe.ctn().record($response, "url"), TO_PROBE));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(new URL("/from-url", API), probe.ctn().record($response, "url"), TO_PROBE));
     expect((await waitForOutcomes(stub, 1))[0].body?.path).toBe("/from-url");
   });
 
   it("works the same through the rpc-target executor", async () => {
     const { stub } = freshOrigin("simple-rpc-target");
     await inOrigin(stub, (probe) => {
-      proxyFetchSimple(probe, `${API}/via-target`, probe.ctn().record($response, "ok"), { ...TO_PROBE, executorKind: "rpc-target" });
-      proxyFetchSimple(probe, `${API}/via-target?delay=500`, probe.ctn().record($response, "slow"), { ...TO_PROBE, executorKind: "rpc-target", timeout: 100 });
+      probe.lmz.proxyFetchSimple(`${API}/via-target`, probe.ctn().record($response, "ok"), { ...TO_PROBE, executorKind: "rpc-target" });
+      probe.lmz.proxyFetchSimple(`${API}/via-target?delay=500`, probe.ctn().record($response, "slow"), { ...TO_PROBE, executorKind: "rpc-target", timeout: 100 });
     });
     const outcomes = await waitForOutcomes(stub, 2);
     expect(outcomes.find((outcome) => outcome.tag === "ok")).toMatchObject({ status: 200, body: { path: "/via-target" } });
@@ -63,7 +63,7 @@ describe("proxyFetchSimple storage", () => {
     const { stub } = freshOrigin("simple-storage");
     const before = Date.now();
     const id = await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/slow?delay=400`, probe.ctn().record($response, "a"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
+      probe.lmz.proxyFetchSimple(`${API}/slow?delay=400`, probe.ctn().record($response, "a"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
     );
     const during = await storedState(stub);
     expect(during.tables).toEqual(["__lmz_outcomes"]);
@@ -83,7 +83,7 @@ describe("proxyFetchSimple timers", () => {
   it("delivers a slow but successful fetch that finishes inside its timeout", async () => {
     const { stub } = freshOrigin("simple-slow-ok");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
+      probe.lmz.proxyFetchSimple(`${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome).toMatchObject({ tag: "slow", status: 200 });
@@ -94,7 +94,7 @@ describe("proxyFetchSimple timers", () => {
     const { stub } = freshOrigin("simple-executor-timeout");
     const started = Date.now();
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 150, gracePeriod: 10_000 }),
+      probe.lmz.proxyFetchSimple(`${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 150, gracePeriod: 10_000 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -106,7 +106,7 @@ describe("proxyFetchSimple timers", () => {
 describe("proxyFetchSimple failures", () => {
   it("delivers a failed connection as a ProxyFetchError naming the url and cause", async () => {
     const { stub } = freshOrigin("simple-reset");
-    await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), TO_PROBE));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/x?fail=1`, probe.ctn().record($response, "reset"), TO_PROBE));
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error?.name).toBe("ProxyFetchError");
     expect(outcome.error?.message).toMatch(new RegExp(`GET ${API}/x\\?fail=1 failed: Error: Network connection lost`));
@@ -114,7 +114,7 @@ describe("proxyFetchSimple failures", () => {
 
   it("delivers a host that does not resolve as a ProxyFetchError naming the url", async () => {
     const { stub } = freshOrigin("simple-dns");
-    await inOrigin(stub, (probe) => proxyFetchSimple(probe, "https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), TO_PROBE));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple("https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), TO_PROBE));
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error).toMatchObject({ name: "ProxyFetchError", message: expect.stringContaining("GET https://no-such-host.invalid/v1 failed:") });
   });
@@ -125,7 +125,7 @@ describe("proxyFetchSimple failures", () => {
       const body = new ReadableStream({ pull: (controller) => controller.error(new Error("the upload source vanished")) });
       const request = new Request(`${API}/upload`, { method: "POST", body, duplex: "half" } as RequestInit);
       // The body is read after the call site returns, so this succeeds...
-      proxyFetchSimple(probe, request, probe.ctn().record($response, "body"), TO_PROBE);
+      probe.lmz.proxyFetchSimple(request, probe.ctn().record($response, "body"), TO_PROBE);
     });
     // ...and the failure arrives through the continuation, without waiting for the timeout.
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
@@ -136,7 +136,7 @@ describe("proxyFetchSimple failures", () => {
   it("delivers an executor that throws as a ProxyFetchError at once, naming the url and cause", async () => {
     const { stub } = freshOrigin("simple-broken");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...TO_PROBE, executorBinding: "BROKEN_EXECUTOR", timeout: 5_000 }),
+      probe.lmz.proxyFetchSimple(`${API}/a`, probe.ctn().record($response, "broken"), { ...TO_PROBE, executorBinding: "BROKEN_EXECUTOR", timeout: 5_000 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error?.name).toBe("ProxyFetchError");
@@ -148,7 +148,7 @@ describe("proxyFetchSimple failures", () => {
     const { stub } = freshOrigin("simple-dead");
     const started = Date.now();
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/a`, probe.ctn().record($response, "dead"), { ...TO_PROBE, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
+      probe.lmz.proxyFetchSimple(`${API}/a`, probe.ctn().record($response, "dead"), { ...TO_PROBE, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
@@ -162,7 +162,7 @@ describe("proxyFetchSimple exactly once", () => {
   it("answers a lost result with one TimeoutError from the deadline, and drops the late delivery", async () => {
     const { stub } = freshOrigin("simple-lost");
     const id = await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/lost`, probe.ctn().record($response, "lost"), {
+      probe.lmz.proxyFetchSimple(`${API}/lost`, probe.ctn().record($response, "lost"), {
         ...TO_PROBE,
         timeout: 200,
         gracePeriod: 200,
@@ -181,7 +181,7 @@ describe("proxyFetchSimple exactly once", () => {
 
   it("runs the result and not the timeout when the result arrives first", async () => {
     const { stub } = freshOrigin("simple-race-result");
-    await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/first`, probe.ctn().record($response, "r"), TO_PROBE));
+    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/first`, probe.ctn().record($response, "r"), TO_PROBE));
     await waitForOutcomes(stub, 1);
     // Fire everything the origin has, due or not: the result settled the pending outcome.
     expect(await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(10))).toEqual([]);
@@ -191,7 +191,7 @@ describe("proxyFetchSimple exactly once", () => {
   it("runs the timeout and not the result when the timeout fires first", async () => {
     const { stub } = freshOrigin("simple-race-timeout");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/second?delay=1000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 5_000, gracePeriod: 5_000 }),
+      probe.lmz.proxyFetchSimple(`${API}/second?delay=1000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 5_000, gracePeriod: 5_000 }),
     );
     // The deadline is answered while the fetch is still running...
     const fired = await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(1));
@@ -207,7 +207,7 @@ describe("proxyFetchSimple retry", () => {
   it("retries a safe method through failed connections and gives up naming the attempts", async () => {
     const { stub } = freshOrigin("simple-retry");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/flaky?fail=1`, probe.ctn().record($response, "get"), { ...TO_PROBE, retry: { attempts: 3, backoff: 10 } }),
+      probe.lmz.proxyFetchSimple(`${API}/flaky?fail=1`, probe.ctn().record($response, "get"), { ...TO_PROBE, retry: { attempts: 3, backoff: 10 } }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error?.message).toContain(`GET ${API}/flaky?fail=1 failed after 3 attempts: Error: Network connection lost`);
@@ -217,8 +217,8 @@ describe("proxyFetchSimple retry", () => {
     const { stub } = freshOrigin("simple-no-retry-post");
     await inOrigin(stub, (probe) => {
       const post = () => new Request(`${API}/pay?fail=1`, { method: "POST", body: "x" });
-      proxyFetchSimple(probe, post(), probe.ctn().record($response, "default"), { ...TO_PROBE, retry: true });
-      proxyFetchSimple(probe, post(), probe.ctn().record($response, "allowed"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10, methods: ["POST"] } });
+      probe.lmz.proxyFetchSimple(post(), probe.ctn().record($response, "default"), { ...TO_PROBE, retry: true });
+      probe.lmz.proxyFetchSimple(post(), probe.ctn().record($response, "allowed"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10, methods: ["POST"] } });
     });
     const outcomes = await waitForOutcomes(stub, 2);
     expect(outcomes.find((outcome) => outcome.tag === "default")?.error?.message).toMatch(/POST \S+ failed: /);
@@ -228,7 +228,7 @@ describe("proxyFetchSimple retry", () => {
   it("retries a retryable status and delivers the last response when attempts run out", async () => {
     const { stub } = freshOrigin("simple-retry-status");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/busy?status=503`, probe.ctn().record($response, "busy"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10 } }),
+      probe.lmz.proxyFetchSimple(`${API}/busy?status=503`, probe.ctn().record($response, "busy"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10 } }),
     );
     expect((await waitForOutcomes(stub, 1))[0].status).toBe(503);
   });
@@ -236,7 +236,7 @@ describe("proxyFetchSimple retry", () => {
   it("keeps every attempt inside the one timeout", async () => {
     const { stub } = freshOrigin("simple-retry-timeout");
     await inOrigin(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/busy?status=503&delay=100`, probe.ctn().record($response, "busy"), {
+      probe.lmz.proxyFetchSimple(`${API}/busy?status=503&delay=100`, probe.ctn().record($response, "busy"), {
         ...TO_PROBE,
         timeout: 300,
         retry: { attempts: 10, backoff: 50 },
