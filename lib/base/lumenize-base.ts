@@ -3,7 +3,7 @@ import { Alarms } from "../alarms";
 import { Caller } from "../call/internal";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
-import type { ChainDoor, ChainEnvelope, ChainOutcome, SettleDoor } from "../envelope";
+import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { ProxyFetch } from "../proxy-fetch/internal";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
@@ -20,7 +20,7 @@ import { settleThroughDoor } from "./settle";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<Env> implements ChainDoor, SettleDoor {
+export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<Env> {
   /** Lumenize services and what this DO knows of itself. */
   readonly lmz: DurableObjectServices;
   readonly #identity: DurableObjectIdentity;
@@ -61,6 +61,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   /**
    * The door: runs a chain sent by another Lumenize host against this DO and
    * returns its outcome. Never throws; errors travel in the outcome.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
     return openDoor(this, envelope, (address) => this.#identity.learn(address));
@@ -80,6 +81,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    * Chains cannot reach it.
    *
    * @see https://lumenize.dev/docs/capabilities/alarms
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean> {
     return settleThroughDoor(this.lmz.alarms, id, token, outcome);

@@ -2,7 +2,7 @@ import { RpcTarget } from "cloudflare:workers";
 import { Caller } from "../call/internal";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
-import type { ChainDoor, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -15,7 +15,7 @@ import { HostServices } from "./services";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeRpcTarget extends RpcTarget implements ChainDoor {
+export abstract class LumenizeRpcTarget extends RpcTarget {
   /** Lumenize services and what this target knows of itself. */
   readonly lmz: HostServices;
 
@@ -45,7 +45,10 @@ export abstract class LumenizeRpcTarget extends RpcTarget implements ChainDoor {
     return ctn();
   }
 
-  /** The door: runs a chain against this target and returns its outcome. */
+  /**
+   * The door: runs a chain against this target and returns its outcome.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
     return openDoor(this, envelope);
   }

@@ -2,7 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call/internal";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
-import type { Address, ChainDoor, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -14,7 +14,7 @@ import { HostServices } from "./services";
  *
  * @see https://lumenize.dev/docs/foundations/base-classes
  */
-export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> implements ChainDoor {
+export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> {
   /** Lumenize services and what this Worker knows of itself. */
   readonly lmz: HostServices;
   #binding: string | undefined;
@@ -40,7 +40,10 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
     return ctn();
   }
 
-  /** The door: runs a chain sent by another Lumenize host against this Worker. */
+  /**
+   * The door: runs a chain sent by another Lumenize host against this Worker.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
     return openDoor(this, envelope, (address: Address) => {
       // An entrypoint instance lives for one request; the claim costs nothing to believe.

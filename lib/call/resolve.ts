@@ -2,7 +2,8 @@
  * Turns `(binding, target)` into an RPC stub, synchronously, so a wrong
  * binding fails at the call site with nothing sent.
  */
-import { isNamespace, isService, type Address, type ChainDoor } from "../envelope";
+import type { ChainDoor } from "../base";
+import { isNamespace, isService, type Address } from "../envelope";
 import { CallError } from "./errors";
 import type { CallTarget } from "./types";
 

@@ -38,23 +38,3 @@ export interface ChainEnvelope {
 export type ChainOutcome =
   | { readonly ok: true; readonly value: Intermediate }
   | { readonly ok: false; readonly error: Intermediate };
-
-// ---------------------------------------------------------------------------
-// The doors: what a Lumenize host answers over RPC, typed once. The base
-// classes implement them, so a stub typed with these cannot drift from the
-// methods it reaches.
-// ---------------------------------------------------------------------------
-
-/** The door every Lumenize host has: runs a chain sent from elsewhere and returns its outcome. Never rejects. */
-export interface ChainDoor {
-  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome>;
-}
-
-/**
- * The settle door of a `LumenizeBase`: delivers the outcome a pending outcome
- * (`this.lmz.alarms.expect()`) waits for, if `token` is its token. Resolves
- * whether this delivery ran the continuation. Never rejects.
- */
-export interface SettleDoor {
-  __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean>;
-}

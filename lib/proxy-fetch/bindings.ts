@@ -3,7 +3,8 @@
  * (a service binding), the orchestrator and the origin (Durable Object
  * namespaces). Each lookup either returns a stub or says what to fix.
  */
-import { isNamespace, isService, type SettleDoor } from "../envelope";
+import type { SettleDoor } from "../base";
+import { isNamespace, isService } from "../envelope";
 import { ProxyFetchError } from "./errors";
 import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress, OriginAddress } from "./types";
 

@@ -27,6 +27,7 @@ export class FetchExecutor<Env = Cloudflare.Env> extends LumenizeWorker<Env> {
    * `ctx.waitUntil`. Called by `proxyFetch`/`proxyFetchSimple`, not by hand.
    *
    * @throws {InvalidInputError} for a malformed job.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   executeFetch(job: FetchJob): void {
     acceptFetchJob(this.env, job, (work) => this.ctx.waitUntil(work));
@@ -36,6 +37,7 @@ export class FetchExecutor<Env = Cloudflare.Env> extends LumenizeWorker<Env> {
    * {@link executeFetch} for each of `jobs` (what proxy-fetch calls: jobs
    * handed over together share one invocation). Returns, per job, `null` if
    * accepted or why it was refused.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   executeFetches(jobs: FetchJob[]): (string | null)[] {
     return acceptEach(jobs, (job) => this.executeFetch(job));
@@ -44,6 +46,7 @@ export class FetchExecutor<Env = Cloudflare.Env> extends LumenizeWorker<Env> {
   /**
    * A `FetchExecutorRpcTarget` sharing this invocation's bindings and
    * `waitUntil`: how `executorKind: "rpc-target"` reaches one.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   executorTarget(): FetchExecutorRpcTarget {
     return new FetchExecutorRpcTarget(this.env, (work) => this.ctx.waitUntil(work));
@@ -71,12 +74,18 @@ export class FetchExecutorRpcTarget extends LumenizeRpcTarget {
     this.#waitUntil = waitUntil;
   }
 
-  /** As {@link FetchExecutor.executeFetch}. */
+  /**
+   * As {@link FetchExecutor.executeFetch}.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
   executeFetch(job: FetchJob): void {
     acceptFetchJob(this.#env, job, this.#waitUntil);
   }
 
-  /** As {@link FetchExecutor.executeFetches}. */
+  /**
+   * As {@link FetchExecutor.executeFetches}.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
   executeFetches(jobs: FetchJob[]): (string | null)[] {
     return acceptEach(jobs, (job) => this.executeFetch(job));
   }

@@ -76,6 +76,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * a `TimeoutError`, sends again the jobs a previous instance stranded,
    * then re-arms. Calling it early does no harm: it only touches jobs
    * already due, or not being handed over by this instance.
+   * @internal Plumbing: this object's sweep schedule runs it.
    */
   sweep(): void {
     const now = Date.now();
@@ -92,6 +93,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * replying. Returns once the jobs are durable.
    *
    * @throws {InvalidInputError} if any job is malformed; none is stored.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __enqueue(jobs: OrchestratedJob[]): void {
     if (!Array.isArray(jobs)) throw new InvalidInputError("Malformed proxy-fetch enqueue: expected an array of jobs. Enqueue with proxyFetch(), not by hand.");
@@ -110,6 +112,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
   /**
    * Plumbing for the executor: the outcome of job `id` reached its origin.
    * Ends the job as delivered if `token` is its token; otherwise does nothing.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __delivered(id: string, token: string): void {
     if (typeof id !== "string" || typeof token !== "string") return;
