@@ -46,10 +46,6 @@ export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (str
 /** Fetches and delivers. Never rejects: every failure ends as a delivered Error or a log line. */
 export async function runFetchJob(env: unknown, job: FetchJob): Promise<void> {
   const result = await performFetch(job);
-  if (job.testMode?.simulateDeliveryFailure) {
-    console.warn(`[lumenize] proxy-fetch ${job.id}: testMode.simulateDeliveryFailure dropped the result; the timeout fallback will answer.`);
-    return;
-  }
   const ran = await deliver(env, job.deliver, job.id, await sealResult(result));
   if (ran === false) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the outcome was decided (the timeout answered); dropped.`);
   if (ran && job.orchestrator) await reportDelivered(env, job.orchestrator, job.id, job.deliver.token);

@@ -27,6 +27,7 @@ import { dispatch } from "./bindings";
 import { deliver, isDelivery, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import { deliveryOf, JobTable, type Counters, type JobRow } from "./store";
+import { assertFetchJob } from "./execute";
 import { DEFAULT_RETRY_METHODS, type FetchJob, type FetchOrchestratorStats, type OrchestratedJob } from "./types";
 
 /** The id of the orchestrator's one schedule: the sweep. */
@@ -193,23 +194,13 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
   }
 }
 
-/** The job as the executor gets it. */
+/** The job as the executor gets it: as the origin made it. */
 function dispatchOf(job: OrchestratedJob): Dispatch {
-  const fetchJob: FetchJob = {
-    v: 2,
-    id: job.id,
-    request: job.request,
-    timeout: job.timeout,
-    deliver: job.deliver,
-    orchestrator: job.orchestrator,
-    ...(job.retry ? { retry: job.retry } : {}),
-    ...(job.testMode ? { testMode: job.testMode } : {}),
-  };
-  return { executor: job.executor, job: fetchJob };
+  return { executor: job.executor, job: job.job };
 }
 
 function rowOf(job: OrchestratedJob, dispatch: Dispatch): Omit<JobRow, "state"> {
-  const repeatable = (job.retry?.methods ?? DEFAULT_RETRY_METHODS).includes(job.method);
+  const repeatable = (job.job.retry?.methods ?? DEFAULT_RETRY_METHODS).includes(job.method);
   const text = repeatable ? JSON.stringify(dispatch) : null;
   return {
     id: job.id,
@@ -219,7 +210,7 @@ function rowOf(job: OrchestratedJob, dispatch: Dispatch): Omit<JobRow, "state"> 
     token: job.deliver.token,
     deadline: job.deadline,
     backstop: job.deliver.deadline,
-    budget: job.timeout + job.gracePeriod,
+    budget: job.job.timeout + job.gracePeriod,
     dispatch: text !== null && text.length <= MAX_STORED_JOB_CHARS ? text : null,
   };
 }
@@ -234,24 +225,27 @@ function timeoutMessage(row: JobRow): string {
   return `proxy-fetch ${row.id}: ${row.method} ${row.url} got no result within timeout + gracePeriod (${row.budget} ms): ${why}.`;
 }
 
-function assertOrchestratedJob(job: unknown): asserts job is OrchestratedJob {
-  const { v, id, method, url, request, timeout, gracePeriod, deadline, deliver, executor, orchestrator } = (job ?? {}) as Partial<OrchestratedJob>;
+function assertOrchestratedJob(value: unknown): asserts value is OrchestratedJob {
+  const { v, id, method, url, gracePeriod, deadline, deliver, executor, job } = (value ?? {}) as Partial<OrchestratedJob>;
+  try {
+    assertFetchJob(job);
+  } catch (error) {
+    throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with proxyFetch(), not by hand.", { cause: error });
+  }
   const ok =
-    v === 2 &&
+    v === 3 &&
     typeof id === "string" &&
+    job.id === id &&
+    job.orchestrator !== undefined &&
     typeof method === "string" &&
     typeof url === "string" &&
-    request !== undefined &&
-    isDuration(timeout) &&
-    timeout > 0 &&
+    isDuration(job.timeout) &&
     isDuration(gracePeriod) &&
     typeof deadline === "number" &&
     Math.abs(deadline) <= MAX_TIME &&
     isDelivery(deliver) &&
     Math.abs(deliver.deadline) <= MAX_TIME &&
-    typeof executor?.binding === "string" &&
-    typeof orchestrator?.binding === "string" &&
-    typeof orchestrator?.name === "string";
+    typeof executor?.binding === "string";
   if (!ok) throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with proxyFetch(), not by hand.");
 }
 

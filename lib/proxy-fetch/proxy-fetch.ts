@@ -108,16 +108,27 @@ async function handOver(batch: HandOver[]): Promise<void> {
   );
 }
 
-function simpleJob({ prepared, id, deliver }: HandOver, request: Intermediate): FetchJob {
+/** The job as the executor gets it, `orchestrator` being where it reports delivery (orchestrated only). */
+function fetchJob({ prepared, id, deliver }: HandOver, request: Intermediate, orchestrator?: OrchestratorAddress): FetchJob {
   return {
     v: 2,
     id,
     request,
     timeout: prepared.timeout,
-    deliver,
+    deliver: prepared.testMode?.simulateDeliveryFailure ? { ...deliver, token: DECOY_TOKEN } : deliver,
+    ...(orchestrator ? { orchestrator } : {}),
     ...(prepared.retry ? { retry: prepared.retry } : {}),
-    ...(prepared.testMode ? { testMode: prepared.testMode } : {}),
   };
+}
+
+/**
+ * What `testMode.simulateDeliveryFailure` gives the executor instead of the
+ * pending outcome's token: the door refuses it, as it refuses any wrong token.
+ */
+const DECOY_TOKEN = "testMode.simulateDeliveryFailure";
+
+function simpleJob(item: HandOver, request: Intermediate): FetchJob {
+  return fetchJob(item, request);
 }
 
 /** Orchestrated strategy: one enqueue (per {@link MAX_JOBS_PER_ENQUEUE} jobs) at the orchestrator. */
@@ -137,21 +148,18 @@ async function enqueue(batch: QueuedHandOver[]): Promise<void> {
   );
 }
 
-function queuedJob({ prepared, id, deliver, orchestrator }: QueuedHandOver, request: Intermediate): OrchestratedJob {
+function queuedJob(item: QueuedHandOver, request: Intermediate): OrchestratedJob {
+  const { prepared, id, deliver, orchestrator } = item;
   return {
-    v: 2,
+    v: 3,
     id,
     method: prepared.method,
     url: prepared.url,
-    request,
-    timeout: prepared.timeout,
     gracePeriod: prepared.gracePeriod,
     deadline: prepared.deadline,
     deliver,
     executor: prepared.executor,
-    orchestrator,
-    ...(prepared.retry ? { retry: prepared.retry } : {}),
-    ...(prepared.testMode ? { testMode: prepared.testMode } : {}),
+    job: fetchJob(item, request, orchestrator),
   };
 }
 

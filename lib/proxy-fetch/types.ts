@@ -90,9 +90,15 @@ export interface ProxyFetchSimpleOptions {
   readonly originBinding?: string;
   /** Retry failed connections and retryable statuses. Off by default; `true` takes {@link RetryOptions}' defaults. */
   readonly retry?: boolean | RetryOptions;
-  /** Test hooks. */
+  /** For tests only. */
   readonly testMode?: {
-    /** The executor fetches, then drops the result instead of delivering it: the grace-period fallback must answer. */
+    /**
+     * The executor fetches and delivers, but with a token that opens nothing:
+     * this object's door refuses the delivery, as if it were lost, and the
+     * timeout path answers (`timeout + gracePeriod` later). Nothing about it
+     * travels with the job, so no executor or orchestrator, and no job sent
+     * from elsewhere, can turn it on: only the call site can.
+     */
     readonly simulateDeliveryFailure?: boolean;
   };
 }
@@ -178,7 +184,11 @@ export interface OrchestratorAddress {
   readonly name: string;
 }
 
-/** What an executor's `executeFetch` receives. */
+/**
+ * What an executor's `executeFetch` receives. Anything holding the executor's
+ * service binding can send one, so it carries nothing that makes the executor
+ * do less than fetch and deliver.
+ */
 export interface FetchJob {
   /** Format version. */
   readonly v: 2;
@@ -192,23 +202,20 @@ export interface FetchJob {
   readonly deliver: Delivery;
   /** Orchestrated only: told once the outcome is delivered, so it counts the job and forgets it. */
   readonly orchestrator?: OrchestratorAddress;
-  readonly testMode?: ProxyFetchSimpleOptions["testMode"];
 }
 
 /** What the origin enqueues at the orchestrator. */
 export interface OrchestratedJob {
-  readonly v: 2;
+  readonly v: 3;
   readonly id: string;
   readonly method: string;
   readonly url: string;
-  readonly request: Intermediate;
-  readonly timeout: number;
   readonly gracePeriod: number;
   /** When the orchestrator answers a `TimeoutError` if no outcome was delivered: call time + timeout + gracePeriod, epoch ms. */
   readonly deadline: number;
+  /** Where the orchestrator delivers its own answer (a `TimeoutError`, a failed hand-over). */
   readonly deliver: Delivery;
   readonly executor: { readonly binding: string; readonly kind: ExecutorKind };
-  readonly orchestrator: OrchestratorAddress;
-  readonly retry?: ResolvedRetry;
-  readonly testMode?: ProxyFetchSimpleOptions["testMode"];
+  /** The job as the executor gets it, made by the origin and passed on untouched (its `id` is this job's). */
+  readonly job: FetchJob;
 }

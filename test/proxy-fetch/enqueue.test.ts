@@ -6,33 +6,10 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { $response, InvalidInputError, preprocess, type FetchOrchestrator } from "../../lib";
-import type { OrchestratedJob } from "../../lib/proxy-fetch/types";
-import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
+import { InvalidInputError, type FetchOrchestrator } from "../../lib";
+import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, jobFor, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
-
-/** A job as proxyFetch would enqueue it, delivering to a pending outcome made on `origin` now. */
-async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
-  const { id, token, deadline } = await inOrigin(origin.stub, (probe) =>
-    probe.lmz.alarms.expect(probe.ctn().record($response, tag), { deadline: Date.now() + 20_000 }),
-  );
-  const originId = await inOrigin(origin.stub, (probe) => probe.lmz.id);
-  return {
-    v: 2,
-    id,
-    method: "GET",
-    url,
-    request: await preprocess(new Request(`${API}/${tag}`)),
-    timeout: 5_000,
-    gracePeriod: 5_000,
-    deadline: deadline - 5_000,
-    deliver: { origin: { binding: "PROBE", name: origin.name, id: originId }, token, deadline },
-    executor: { binding: "FETCH_EXECUTOR", kind: "worker" },
-    orchestrator: { binding: "FETCH_ORCHESTRATOR", name: orchestratorName },
-  };
-}
 
 describe("enqueue at the orchestrator", () => {
   it("stores a batch all or nothing, and takes the whole batch when it comes again", async () => {
@@ -61,7 +38,7 @@ describe("enqueue at the orchestrator", () => {
     const origin = freshOrigin("enqueue-bounds");
     const orchestrator = freshOrchestrator("enqueue-bounds");
     const job = await jobFor(origin, orchestrator.name, "far");
-    for (const bad of [{ deadline: 9e15 }, { timeout: Infinity }, { deliver: { ...job.deliver, deadline: 9e15 } }, { gracePeriod: -1 }]) {
+    for (const bad of [{ deadline: 9e15 }, { job: { ...job.job, timeout: Infinity } }, { deliver: { ...job.deliver, deadline: 9e15 } }, { gracePeriod: -1 }, { job: { ...job.job, id: "another" } }]) {
       await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => {
         expect(() => o.__enqueue([{ ...job, ...bad }])).toThrow(InvalidInputError);
       });

@@ -9,11 +9,13 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
-import type { AnyChain, FetchOrchestrator, ProxyFetchInput, ProxyFetchOptions } from "lumenize-do";
+import type { FetchOrchestrator } from "lumenize-do";
 import type { WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { ProbeDO } from "../fixtures/probe";
-import { waitForAtLeast } from "../wait";
 // #endregion clean
+import { $response, preprocess, type AnyChain, type ProxyFetchInput, type ProxyFetchOptions } from "lumenize-do";
+import type { OrchestratedJob } from "../../lib/proxy-fetch/types";
+import { waitForAtLeast } from "../wait";
 
 export const API = "https://api.example.test";
 
@@ -76,6 +78,33 @@ export function outcomesOf(stub: DurableObjectStub<ProbeDO>): Promise<Outcome[]>
     }
     return outcomes;
   });
+}
+
+/** A job as proxyFetch would enqueue it, delivering to a pending outcome made on `origin` now. */
+export async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
+  const { id, token, deadline } = await inOrigin(origin.stub, (probe) =>
+    probe.lmz.alarms.expect(probe.ctn().record($response, tag), { deadline: Date.now() + 20_000 }),
+  );
+  const originId = await inOrigin(origin.stub, (probe) => probe.lmz.id);
+  const deliver = { origin: { binding: "PROBE", name: origin.name, id: originId }, token, deadline };
+  return {
+    v: 3,
+    id,
+    method: "GET",
+    url,
+    gracePeriod: 5_000,
+    deadline: deadline - 5_000,
+    deliver,
+    executor: { binding: "FETCH_EXECUTOR", kind: "worker" },
+    job: {
+      v: 2,
+      id,
+      request: await preprocess(new Request(`${API}/${tag}`)),
+      timeout: 5_000,
+      deliver,
+      orchestrator: { binding: "FETCH_ORCHESTRATOR", name: orchestratorName },
+    },
+  };
 }
 
 /** Waits until the origin has `count` deliveries, then returns them. */
