@@ -2,6 +2,7 @@
  * The examples' HTTP routes: `GET /` lists them all. Each example folder adds
  * its own entries below.
  */
+import { orchestratorStats } from "lumenize-do";
 import { weatherApi } from "./proxy-fetch/api";
 import { roundTripDemo } from "./structured-clone/round-trip";
 
@@ -166,9 +167,9 @@ export const routes: Route[] = [
   {
     pattern: /^\/proxy-fetch\/orchestrator\/stats$/,
     example: "/proxy-fetch/orchestrator/stats",
-    description: "FetchOrchestrator's queue: pending, in flight, delivered, timed out, failed",
+    description: "FetchOrchestrator's queue, summed over its shards: pending, in flight, delivered, timed out, failed",
     async handle(_request, env) {
-      return Response.json(await env.FETCH_ORCHESTRATOR.getByName("default").stats());
+      return Response.json(await orchestratorStats(env.FETCH_ORCHESTRATOR));
     },
   },
   // --- security ---------------------------------------------------------------

@@ -78,15 +78,26 @@ export {
   DEFAULT_GRACE_PERIOD,
   DEFAULT_ORCHESTRATOR_BINDING,
   DEFAULT_ORCHESTRATOR_NAME,
+  DEFAULT_ORCHESTRATOR_SHARDS,
   DEFAULT_RETRY_METHODS,
   DEFAULT_RETRY_STATUSES,
   DEFAULT_TIMEOUT,
   FetchExecutor,
   FetchExecutorRpcTarget,
   FetchOrchestrator,
+  MAX_ORCHESTRATOR_SHARDS,
+  orchestratorStats,
   ProxyFetchError,
 } from "./proxy-fetch";
-export type { ExecutorKind, FetchOrchestratorStats, ProxyFetchInput, ProxyFetchOptions, ProxyFetchSimpleOptions, RetryOptions } from "./proxy-fetch";
+export type {
+  ExecutorKind,
+  FetchOrchestratorStats,
+  OrchestratorOptions,
+  ProxyFetchInput,
+  ProxyFetchOptions,
+  ProxyFetchSimpleOptions,
+  RetryOptions,
+} from "./proxy-fetch";
 
 // structured-clone.
 export { DataCloneError, parse, postprocess, preprocess, preprocessSync, stringify, stringifySync } from "./structured-clone";

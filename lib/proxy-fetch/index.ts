@@ -15,14 +15,17 @@ export type { ProxyFetchInput } from "./prepare";
 export { FetchExecutor, FetchExecutorRpcTarget } from "./executors";
 export { FetchOrchestrator } from "./orchestrator";
 export { ProxyFetchError } from "./errors";
+export { orchestratorStats } from "./shards";
 export {
   $response,
   DEFAULT_EXECUTOR_BINDING,
   DEFAULT_GRACE_PERIOD,
   DEFAULT_ORCHESTRATOR_BINDING,
   DEFAULT_ORCHESTRATOR_NAME,
+  DEFAULT_ORCHESTRATOR_SHARDS,
   DEFAULT_RETRY_METHODS,
   DEFAULT_RETRY_STATUSES,
   DEFAULT_TIMEOUT,
+  MAX_ORCHESTRATOR_SHARDS,
 } from "./types";
-export type { ExecutorKind, FetchOrchestratorStats, ProxyFetchOptions, ProxyFetchSimpleOptions, RetryOptions } from "./types";
+export type { ExecutorKind, FetchOrchestratorStats, OrchestratorOptions, ProxyFetchOptions, ProxyFetchSimpleOptions, RetryOptions } from "./types";

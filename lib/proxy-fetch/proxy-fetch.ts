@@ -22,9 +22,8 @@ import { chunks, collect, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, retr
 import { dispatch, orchestratorStub, type OrchestratorStub } from "./bindings";
 import { ProxyFetchError } from "./errors";
 import { prepare, sealRequest, type PreparedFetch, type ProxyFetchHost, type ProxyFetchInput } from "./prepare";
+import { orchestratorOf } from "./shards";
 import {
-  DEFAULT_ORCHESTRATOR_BINDING,
-  DEFAULT_ORCHESTRATOR_NAME,
   type Delivery,
   type FetchJob,
   type OrchestratedJob,
@@ -64,7 +63,7 @@ export class ProxyFetch {
   /** Through the `FetchOrchestrator`, which dispatches, tracks and times out the job. */
   orchestrated(request: ProxyFetchInput, continuation: AnyChain, options: ProxyFetchOptions = {}): string {
     const prepared = prepare("orchestrated", this.#host, request, continuation, options);
-    const orchestrator = { binding: options.orchestratorBinding ?? DEFAULT_ORCHESTRATOR_BINDING, name: options.orchestratorName ?? DEFAULT_ORCHESTRATOR_NAME };
+    const orchestrator = orchestratorOf(options, this.#host.self.id);
     const stub = orchestratorStub(prepared.env, orchestrator);
     const id = crypto.randomUUID();
     const lost = `proxy-fetch ${id}: ${prepared.method} ${prepared.url} got no answer within timeout + 2 × gracePeriod (${prepared.timeout} + 2 × ${prepared.gracePeriod} ms): neither the executor nor the orchestrator "${orchestrator.binding}" answered (the job never reached the orchestrator, or it could not reach this object).`;

@@ -22,8 +22,17 @@ export const DEFAULT_GRACE_PERIOD = 10_000;
 export const DEFAULT_EXECUTOR_BINDING = "FETCH_EXECUTOR";
 /** Default `orchestratorBinding` of `proxyFetch`: a Durable Object namespace of `FetchOrchestrator`. */
 export const DEFAULT_ORCHESTRATOR_BINDING = "FETCH_ORCHESTRATOR";
-/** Default `orchestratorName`: one orchestrator instance serves the whole namespace. */
+/** Default `orchestratorName`: the name the orchestrator instances share (`"default"`, or `"default/0"` … with shards). */
 export const DEFAULT_ORCHESTRATOR_NAME = "default";
+/**
+ * Default `orchestratorShards`: 16 orchestrator instances share the jobs,
+ * each origin always using the same one. An idle instance costs nothing, and
+ * 16 of them take 16 times the requests per second one Durable Object can
+ * (see the Performance page's "Limits and capacity").
+ */
+export const DEFAULT_ORCHESTRATOR_SHARDS = 16;
+/** The most `orchestratorShards` allowed: `orchestratorStats()` asks every one. */
+export const MAX_ORCHESTRATOR_SHARDS = 1_000;
 /** Methods retried by default when `retry` is on: the safe ones (RFC 9110), which change nothing at the origin. */
 export const DEFAULT_RETRY_METHODS: readonly string[] = ["GET", "HEAD", "OPTIONS"];
 /** Statuses retried by default when `retry` is on: rate limited, and the gateway errors that mean "try again". */
@@ -103,13 +112,30 @@ export interface ProxyFetchSimpleOptions {
   };
 }
 
-/** Options of `proxyFetch`: those of `proxyFetchSimple`, plus where the orchestrator is. */
-export interface ProxyFetchOptions extends ProxyFetchSimpleOptions {
+/** Where the orchestrator instances are: the options `proxyFetch` and `orchestratorStats()` share. */
+export interface OrchestratorOptions {
   /** The Durable Object namespace binding of `FetchOrchestrator`. Default {@link DEFAULT_ORCHESTRATOR_BINDING}. */
   readonly orchestratorBinding?: string;
-  /** The orchestrator instance's name. Default {@link DEFAULT_ORCHESTRATOR_NAME}. */
+  /**
+   * The name of the orchestrator instance, or with more than one shard the
+   * prefix of theirs (`"<name>/0"` to `"<name>/<shards - 1>"`). Default
+   * {@link DEFAULT_ORCHESTRATOR_NAME}.
+   */
   readonly orchestratorName?: string;
+  /**
+   * How many orchestrator instances share the jobs, a whole number from 1 to
+   * {@link MAX_ORCHESTRATOR_SHARDS}. Each origin sends all its jobs to one of
+   * them, chosen by a hash of its id, so the jobs it hands over together
+   * still travel in one enqueue. Changing it is safe for jobs in flight (each
+   * job names the instance it went to), but `orchestratorStats()` with the
+   * new count no longer sees instances beyond it. Default
+   * {@link DEFAULT_ORCHESTRATOR_SHARDS}.
+   */
+  readonly orchestratorShards?: number;
 }
+
+/** Options of `proxyFetch`: those of `proxyFetchSimple`, plus where the orchestrator instances are. */
+export interface ProxyFetchOptions extends ProxyFetchSimpleOptions, OrchestratorOptions {}
 
 /**
  * What `FetchOrchestrator.stats()` reports: every job the orchestrator took

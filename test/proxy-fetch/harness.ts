@@ -51,11 +51,11 @@ export function freshOrigin(prefix: string): { name: string; stub: DurableObject
   return { name, stub: env.PROBE.getByName(name) };
 }
 
-/** An orchestrator instance of this test's own, and the options that route proxyFetch to it. */
+/** An orchestrator instance of this test's own (one shard, so named `name` itself), and the options that route proxyFetch to it. */
 export function freshOrchestrator(prefix: string): { name: string; stub: DurableObjectStub<FetchOrchestrator>; options: ProxyFetchOptions } {
   const name = `pf-orchestrator-${prefix}-${counter++}`;
   used.set(`FETCH_ORCHESTRATOR/${name}`, () => env.FETCH_ORCHESTRATOR.getByName(name));
-  return { name, stub: env.FETCH_ORCHESTRATOR.getByName(name), options: { originBinding: "PROBE", orchestratorName: name } };
+  return { name, stub: env.FETCH_ORCHESTRATOR.getByName(name), options: { originBinding: "PROBE", orchestratorName: name, orchestratorShards: 1 } };
 }
 
 /** Runs `work` inside the origin, where proxyFetch must be called. */

@@ -7,6 +7,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { FetchOrchestratorStats } from "../../lib";
+import { orchestratorNames } from "../../lib/proxy-fetch/shards";
 import { API, expectCleanAfterEach, track } from "./harness";
 
 expectCleanAfterEach();
@@ -17,8 +18,8 @@ let counter = 0;
 function freshWeather(prefix: string) {
   const name = `weather-${prefix}-${counter++}`;
   track(`WEATHER/${name}`, () => env.WEATHER.getByName(name));
-  // The example uses the default orchestrator: it must end with no jobs and no alarm too.
-  track("FETCH_ORCHESTRATOR/default", () => env.FETCH_ORCHESTRATOR.getByName("default"));
+  // The example uses the default orchestrator shards: they must end with no jobs and no alarm too.
+  for (const shard of orchestratorNames()) track(`FETCH_ORCHESTRATOR/${shard}`, () => env.FETCH_ORCHESTRATOR.getByName(shard));
   return { name, weather: env.WEATHER.getByName(name) };
 }
 
