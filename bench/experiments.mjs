@@ -11,6 +11,9 @@
 //   quick      what --quick uses instead (tiny batches)
 //   metric     what the table and chart show: 'perOp' (µs per operation,
 //              the default), 'elapsed' (ms per batch), 'opsPerSec' or 'phases'
+//   opsUnits   with 'opsPerSec': what one and many operations are called
+//              (default ['round trip', 'round trips'])
+//   table      (cases) => { header, rows }: a table of its own instead (no chart)
 //   phases     with 'phases': which phases to show (default: all)
 //   busy       with 'elapsed': { phase, label } of the phase saying how long
 //              the caller had work in flight
@@ -52,6 +55,105 @@ const alarmDelay = {
   },
 };
 // #endregion alarm-delay
+
+// #region prices
+// Cloudflare's published prices beyond each plan's monthly allowance (Workers
+// Paid, Standard usage model), read on 2026-11-30 from the pages in `sources`.
+export const prices = {
+  read: '2026-11-30',
+  sources: {
+    'Durable Objects pricing': 'https://developers.cloudflare.com/durable-objects/platform/pricing/',
+    'Workers pricing': 'https://developers.cloudflare.com/workers/platform/pricing/',
+  },
+  /** Durable Object requests (RPC calls, alarm invocations): $ per million. */
+  doRequests: 0.15,
+  /** Durable Object duration: $ per million GB-s, each object billed as 128 MB. */
+  doGbSeconds: 12.5,
+  doMemoryGb: 0.128,
+  /** SQLite-backed storage, rows written (KV writes and setAlarm each count as one): $ per million. */
+  rowsWritten: 1.0,
+  /** Workers CPU time: $ per million CPU-ms. Calls through a service binding carry no request fee. */
+  workerCpuMs: 0.02,
+};
+// #endregion prices
+
+/**
+ * Dollars per million fetches, and what they are made of, from one variant
+ * of the proxy-fetch-cost experiment (phases are batch totals; `size` fetches
+ * per batch). A direct fetch's CPU runs in the Durable Object, billed as its
+ * duration; a proxied fetch's CPU is counted as the executor's, billed as
+ * Worker CPU (an upper bound: it includes the origin's and the orchestrator's).
+ */
+export function costOf(variant, size, proxied) {
+  const perFetch = (total) => total / size;
+  const activeMs = perFetch(variant.phases.activeMs.median);
+  const requests = perFetch(variant.phases.requests.median);
+  const rows = perFetch(variant.phases.rowsWritten.median);
+  const cpuMs = perFetch(variant.cpuMs.median);
+  const parts = {
+    duration: (activeMs / 1000) * prices.doMemoryGb * prices.doGbSeconds,
+    requests: requests * prices.doRequests,
+    rows: rows * prices.rowsWritten,
+    cpu: proxied ? cpuMs * prices.workerCpuMs : 0,
+  };
+  return { activeMs, requests, rows, cpuMs, parts, dollars: parts.duration + parts.requests + parts.rows + parts.cpu };
+}
+
+const dollars = (value) => `$${value >= 10 ? value.toFixed(1) : value.toFixed(2)}`;
+
+// #region proxy-fetch-cost
+// Experiment 3b (controller methods in examples/bench/proxy-fetch.ts).
+const proxyFetchCost = {
+  id: 'proxy-fetch-cost',
+  title: 'What one fetch costs: direct fetch vs proxyFetch vs proxyFetchSimple',
+  question:
+    'When each of many Durable Objects makes one fetch, how long is it active, how many requests and rows written does the fetch cause, how much CPU does it take, and what is that in dollars per million fetches, for an origin answering in 100 ms and in 1 s?',
+  binding: 'PROXY_FETCH_BENCH',
+  instance: 'cost',
+  variants: { direct: 'costDirect', proxyFetch: 'costProxyFetch', simple: 'costProxyFetchSimple' },
+  labels: { direct: 'direct fetch', proxyFetch: 'proxyFetch', simple: 'proxyFetchSimple' },
+  baseline: 'direct',
+  origin: true,
+  cases: [
+    { label: 'origin answers in 100 ms', size: 8, params: { delayMs: 100 } },
+    { label: 'origin answers in 1 s', size: 8, params: { delayMs: 1000 } },
+  ],
+  repeats: 5,
+  quick: { cases: [{ label: 'origin answers in 0 ms', size: 3, params: { delayMs: 0 } }] },
+  requires: ['lib/proxy-fetch/shards.ts'],
+  table(cases) {
+    const header = ['case', 'variant', 'DO active per fetch', 'DO requests', 'rows written', 'workerd CPU', '$ per million fetches'];
+    const rows = cases.flatMap((c) =>
+      Object.entries(c.variants).map(([name, v]) => {
+        const cost = costOf(v, c.size, name !== 'direct');
+        return [c.label, this.labels[name], `${cost.activeMs.toFixed(1)} ms`, cost.requests.toFixed(2), cost.rows.toFixed(1), `${cost.cpuMs.toFixed(2)} ms`, dollars(cost.dollars)];
+      }),
+    );
+    return { header, rows };
+  },
+  conclude(cases) {
+    const source = Object.entries(prices.sources).map(([name, url]) => `[${name}](${url})`).join(' and ');
+    const sentences = [
+      `Prices, read on ${prices.read} from ${source}, beyond the monthly allowances: Durable Object requests $${prices.doRequests} per million, duration $${prices.doGbSeconds} per million GB-s (128 MB per object), rows written $${prices.rowsWritten.toFixed(2)} per million, Worker CPU $${prices.workerCpuMs} per million ms.`,
+    ];
+    for (const c of cases) {
+      const cost = (name) => costOf(c.variants[name], c.size, name !== 'direct');
+      const [direct, orchestrated, simple] = [cost('direct'), cost('proxyFetch'), cost('simple')];
+      const parts = (p) => `${dollars(p.parts.rows)} rows written, ${dollars(p.parts.requests)} requests, ${dollars(p.parts.duration)} duration, ${dollars(p.parts.cpu)} CPU`;
+      sentences.push(
+        `${c.label}: a million fetches cost ${dollars(direct.dollars)} fetched directly, ${dollars(orchestrated.dollars)} with \`proxyFetch\` (${parts(orchestrated)}) and ${dollars(simple.dollars)} with \`proxyFetchSimple\` (${parts(simple)}).`,
+      );
+    }
+    const slow = cases[cases.length - 1];
+    const perSecond = prices.doMemoryGb * prices.doGbSeconds;
+    const breakEven = (name) => (costOf(slow.variants[name], slow.size, true).dollars / perSecond).toFixed(1);
+    sentences.push(
+      `A direct fetch costs about ${dollars(perSecond)} per million for each second the origin takes; proxying costs about the same whatever the origin's latency. So proxying saves money only for origins slower than about ${breakEven('simple')} s (\`proxyFetchSimple\`) or ${breakEven('proxyFetch')} s (\`proxyFetch\`), as measured here.`,
+    );
+    return sentences;
+  },
+};
+// #endregion proxy-fetch-cost
 
 export const experiments = [
   // --- 1. call --------------------------------------------------------------------
@@ -189,6 +291,38 @@ export const experiments = [
         const busy = (name) => ms(v(name).phases.doBusy.median);
         return `${c.label}: all results home after ${ms(v('direct').elapsedMs.median)} fetching directly, ${ms(v('proxyFetchWorker').elapsedMs.median)} with \`proxyFetch\` and ${ms(v('simpleWorker').elapsedMs.median)} with \`proxyFetchSimple\` (FetchExecutor). The DO is kept waiting ${busy('direct')} fetching directly, against ${busy('proxyFetchWorker')} and ${busy('simpleWorker')} (until the last hand-over).`;
       });
+    },
+  },
+
+  // --- 3b. proxy-fetch: what one fetch costs, in money ---------------------------------
+  proxyFetchCost,
+
+  // --- 3c. proxy-fetch: one orchestrator vs 16 shards ---------------------------------
+  {
+    id: 'proxy-fetch-shards',
+    title: 'proxyFetch through 1 orchestrator vs 16 shards',
+    question: 'How many proxied fetches per second go through one `FetchOrchestrator`, and through 16 shards of it, when 32 origins fetch at once?',
+    binding: 'PROXY_FETCH_BENCH',
+    instance: 'shards',
+    variants: { one: 'oneOrchestrator', sixteen: 'sixteenShards' },
+    labels: { one: '1 orchestrator', sixteen: '16 shards' },
+    baseline: 'one',
+    origin: true,
+    cases: [{ label: '400 fetches from 32 origins, origin answers in 0 ms', size: 400, params: { delayMs: 0, origins: 32 } }],
+    repeats: 5,
+    quick: { cases: [{ label: '8 fetches from 4 origins', size: 8, params: { delayMs: 0, origins: 4 } }] },
+    metric: 'opsPerSec',
+    opsUnits: ['fetch', 'fetches'],
+    requires: ['lib/proxy-fetch/shards.ts'],
+    conclude(cases) {
+      const c = cases[0];
+      const rate = (v) => Math.round(c.variants[v].opsPerSec.median).toLocaleString('en-US');
+      const cpu = (v) => `${((c.variants[v].cpuMs.median * 1000) / c.size).toFixed(0)} µs`;
+      const busiest = (v) => `${Math.round(c.variants[v].phases.busiestShare.median * 100)}%`;
+      return [
+        `${c.size} fetches from ${c.params.origins} origins: ${rate('one')} fetches/s through one orchestrator, ${rate('sixteen')} through 16 shards (${x(c.ratios.sixteen.median)} the time; middle half of rounds ${x(c.ratios.sixteen.p25)}–${x(c.ratios.sixteen.p75)}). workerd spent ${cpu('one')} of CPU per fetch with one orchestrator and ${cpu('sixteen')} with 16.`,
+        `The busiest orchestrator took ${busiest('one')} of the jobs with one instance and ${busiest('sixteen')} with 16 shards: where each Durable Object has a thread of its own, that share of the traffic is what one instance must keep up with.`,
+      ];
     },
   },
 

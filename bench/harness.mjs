@@ -14,6 +14,7 @@
 // round, and rounds alternate the order of the variants, so drift in the
 // machine's speed cancels out.
 // #endregion usage
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,7 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
     /** Runs one batch on a controller; resolves with its BatchResult plus `clientMs`. */
     async batch({ binding, instance = 'bench', method, size, params = {} }) {
       const sent = performance.now();
+      const cpuBefore = workerdCpuMs();
       const response = await fetch(new URL('/batch', url), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -64,7 +66,7 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
       const body = await response.json();
       const clientMs = performance.now() - sent;
       if (!response.ok) throw new Error(`${binding}.${method}(${size}) failed: ${body.error ?? response.status}`);
-      return { ...body, clientMs };
+      return { ...body, clientMs, cpuMs: workerdCpuMs() - cpuBefore };
     },
     /** GETs a JSON route of the bench Worker (e.g. /payload-sizes). */
     async get(route) {
@@ -74,6 +76,42 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
     },
     dispose: () => worker.dispose(),
   };
+}
+
+/**
+ * CPU time, in ms, that every workerd process this Node process started has
+ * used so far, all threads (Linux: /proc/<pid>/task/<tid>/schedstat, in ns);
+ * NaN elsewhere. Around a batch it measures the CPU of everything the batch
+ * ran in workerd: every Worker and Durable Object it touched, and the
+ * runtime's own work for them (RPC, I/O), but not the Node side (client,
+ * origin server).
+ */
+export function workerdCpuMs() {
+  if (process.platform !== 'linux') return NaN;
+  const children = new Map();
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      children.set(pid, { parent: fields[1], name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  const ours = (pid) => {
+    for (let at = children.get(pid)?.parent; at; at = children.get(at)?.parent) if (at === String(process.pid)) return true;
+    return false;
+  };
+  let ns = 0;
+  for (const [pid, { name }] of children) {
+    if (name !== 'workerd' || !ours(pid)) continue;
+    try {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ns / 1e6;
 }
 
 /**
@@ -158,7 +196,8 @@ export async function runExperiment(bench, experiment, { quick = false, params =
         perOpUs: summarize(elapsed.map((ms) => (ms * 1000) / testCase.size)),
         opsPerSec: summarize(elapsed.map((ms) => (ms > 0 ? (testCase.size * 1000) / ms : Infinity))),
         phases,
-        runs: runs[variant].map(({ elapsedMs, clientMs, completed, failed, phases: p }) => ({ elapsedMs, clientMs: round1(clientMs), completed, failed, phases: p })),
+        cpuMs: summarize(runs[variant].map((r) => r.cpuMs)),
+        runs: runs[variant].map(({ elapsedMs, clientMs, cpuMs, completed, failed, phases: p }) => ({ elapsedMs, clientMs: round1(clientMs), cpuMs: round1(cpuMs), completed, failed, phases: p })),
       };
     }
     const ratios = {};

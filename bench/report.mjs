@@ -31,6 +31,8 @@ function shownPhases(experiment, variant) {
 
 /** Column headers and rows of an experiment's table. */
 export function tableOf(experiment, cases) {
+  // An experiment whose numbers are not times (e.g. proxy-fetch-cost) brings its own table.
+  if (experiment.table) return experiment.table(cases);
   const metric = experiment.metric ?? 'perOp';
   const first = cases.every((c) => /^[\d,]+$/.test(c.label)) ? 'batch' : 'case';
   if (metric === 'phases') {
@@ -64,7 +66,8 @@ export function tableOf(experiment, cases) {
     return { header, rows };
   }
   if (metric === 'opsPerSec') {
-    const header = [first, 'variant', 'round trips/s', 'middle half', 'per round trip', '× baseline time'];
+    const [one, many] = experiment.opsUnits ?? ['round trip', 'round trips'];
+    const header = [first, 'variant', `${many}/s`, 'middle half', `per ${one}`, '× baseline time'];
     const rows = cases.flatMap((c) =>
       Object.entries(c.variants).map(([variant, v]) => [
         c.label,
@@ -176,7 +179,7 @@ export function chartData(experiment, cases) {
   }
   const key = metric === 'opsPerSec' ? 'opsPerSec' : 'perOpUs';
   return {
-    unit: metric === 'opsPerSec' ? 'round trips per second' : 'µs per operation',
+    unit: metric === 'opsPerSec' ? `${(experiment.opsUnits ?? [, 'round trips'])[1]} per second` : 'µs per operation',
     better: metric === 'opsPerSec' ? 'higher is better' : 'lower is better',
     groups: cases.map((c) => ({
       label: /^[\d,]+$/.test(c.label) ? `${c.label} concurrent` : c.label,

@@ -135,7 +135,8 @@ function writeDocs({ meta: runMeta, experiments: ran }) {
   for (const result of ran) {
     const experiment = experiments.find((e) => e.id === result.id);
     let chartPath;
-    if (!result.skipped) {
+    // An experiment with its own table (experiment.table) has no chart.
+    if (!result.skipped && !experiment.table) {
       const svg = barChart({ title: experiment.title, subtitle: `${runMeta.date.slice(0, 10)}, ${runMeta.cpu}`, ...chartData(experiment, result.cases) });
       fs.writeFileSync(path.join(chartDir, `${result.id}.svg`), svg);
       chartPath = `/img/bench/${result.id}.svg`;

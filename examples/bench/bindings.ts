@@ -10,6 +10,7 @@ export const benchDurableObjects = {
   ALARMS_BENCH: { className: "AlarmsBenchDO", useSQLite: true },
   CLONE_BENCH: { className: "CloneBenchDO", useSQLite: true },
   PROXY_FETCH_BENCH: { className: "ProxyFetchBenchDO", useSQLite: true },
+  METERED_ORCHESTRATOR: { className: "MeteredOrchestrator", useSQLite: true },
 } as const;
 
 /**

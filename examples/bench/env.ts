@@ -6,7 +6,7 @@
 import type { AlarmsBenchDO } from "./alarms";
 import type { BenchTargetDO, CallBenchDO } from "./call";
 import type { FetchExecutor, FetchOrchestrator } from "../../lib";
-import type { ProxyFetchBenchDO } from "./proxy-fetch";
+import type { MeteredOrchestrator, ProxyFetchBenchDO } from "./proxy-fetch";
 import type { CloneBenchDO } from "./structured-clone";
 
 export interface BenchEnv {
@@ -16,5 +16,6 @@ export interface BenchEnv {
   CLONE_BENCH: DurableObjectNamespace<CloneBenchDO>;
   PROXY_FETCH_BENCH: DurableObjectNamespace<ProxyFetchBenchDO>;
   FETCH_ORCHESTRATOR: DurableObjectNamespace<FetchOrchestrator>;
+  METERED_ORCHESTRATOR: DurableObjectNamespace<MeteredOrchestrator>;
   FETCH_EXECUTOR: Service<FetchExecutor>;
 }

@@ -10,7 +10,7 @@ import type { BenchEnv } from "./env";
 
 export { AlarmsBenchDO } from "./alarms";
 export { BenchTargetDO, CallBenchDO } from "./call";
-export { ProxyFetchBenchDO } from "./proxy-fetch";
+export { MeteredOrchestrator, ProxyFetchBenchDO } from "./proxy-fetch";
 export { CloneBenchDO } from "./structured-clone";
 // proxy-fetch's own classes, bound as FETCH_ORCHESTRATOR and FETCH_EXECUTOR in bench/wrangler.jsonc.
 export { FetchExecutor, FetchOrchestrator } from "../../lib";
