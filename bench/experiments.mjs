@@ -144,6 +144,10 @@ const proxyFetchCost = {
         `${c.label}: a million fetches cost ${dollars(direct.dollars)} fetched directly, ${dollars(orchestrated.dollars)} with \`proxyFetch\` (${parts(orchestrated)}) and ${dollars(simple.dollars)} with \`proxyFetchSimple\` (${parts(simple)}).`,
       );
     }
+    const atOrchestrator = (c) => (c.variants.proxyFetch.phases.orchestratorRequests.median / c.size).toFixed(1);
+    sentences.push(
+      `Of \`proxyFetch\`'s requests, the orchestrator receives ${cases.map((c) => `${atOrchestrator(c)} per fetch (${c.label})`).join(' and ')}: the enqueue, the executor's report and, when the fetch outlasts the orchestrator's one-second check, a sweep alarm, which many jobs in flight share.`,
+    );
     const slow = cases[cases.length - 1];
     const perSecond = prices.doMemoryGb * prices.doGbSeconds;
     const breakEven = (name) => (costOf(slow.variants[name], slow.size, true).dollars / perSecond).toFixed(1);

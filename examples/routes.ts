@@ -2,7 +2,9 @@
  * The examples' HTTP routes: `GET /` lists them all. Each example folder adds
  * its own entries below.
  */
+// #region orchestrator-stats
 import { orchestratorStats } from "lumenize-do";
+// #endregion orchestrator-stats
 import { weatherApi } from "./proxy-fetch/api";
 import { roundTripDemo } from "./structured-clone/round-trip";
 
@@ -168,9 +170,7 @@ export const routes: Route[] = [
     pattern: /^\/proxy-fetch\/orchestrator\/stats$/,
     example: "/proxy-fetch/orchestrator/stats",
     description: "FetchOrchestrator's queue, summed over its shards: pending, in flight, delivered, timed out, failed",
-    async handle(_request, env) {
-      return Response.json(await orchestratorStats(env.FETCH_ORCHESTRATOR));
-    },
+    handle: (_request, env) => orchestratorQueue(env),
   },
   // --- security ---------------------------------------------------------------
   {
@@ -190,3 +190,10 @@ export const routes: Route[] = [
     },
   },
 ];
+
+// #region orchestrator-stats
+/** The orchestrator's queue: every shard `proxyFetch` uses with the default options (16), summed. */
+async function orchestratorQueue(env: Env): Promise<Response> {
+  return Response.json(await orchestratorStats(env.FETCH_ORCHESTRATOR));
+}
+// #endregion orchestrator-stats

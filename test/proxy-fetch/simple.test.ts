@@ -169,7 +169,7 @@ describe("proxyFetchSimple exactly once", () => {
         testMode: { simulateDeliveryFailure: true },
       }),
     );
-    // The token the executor was given.
+    // The pending outcome's own token (testMode gave the executor one that opens nothing).
     const [{ token }] = (await storedState(stub)).outcomes;
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
