@@ -79,6 +79,6 @@ export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
  * @throws {ProxyFetchError} if its binding is not a Durable Object namespace.
  */
 export function orchestratorStub(env: unknown, orchestrator: OrchestratorAddress): OrchestratorStub {
-  const fix = `proxyFetch() needs FetchOrchestrator bound as a Durable Object (SQLite) namespace: export it from your Worker and add { "name": "${orchestrator.binding}", "class_name": "FetchOrchestrator" } to wrangler.jsonc, or use proxyFetchSimple(), which needs none.`;
+  const fix = `this.lmz.proxyFetch() needs FetchOrchestrator bound as a Durable Object (SQLite) namespace: export it from your Worker and add { "name": "${orchestrator.binding}", "class_name": "FetchOrchestrator" } to wrangler.jsonc, or use this.lmz.proxyFetchSimple(), which needs none.`;
   return namespace(env, orchestrator.binding, "orchestrator", fix).getByName(orchestrator.name) as unknown as OrchestratorStub;
 }

@@ -32,7 +32,7 @@ export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Pro
  * @throws {InvalidInputError} if `jobs` is not an array.
  */
 export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (string | null)[] {
-  if (!Array.isArray(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs made by proxyFetch()/proxyFetchSimple().");
+  if (!Array.isArray(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs made by this.lmz.proxyFetch()/proxyFetchSimple().");
   return jobs.map((job: FetchJob) => {
     try {
       accept(job);
@@ -122,7 +122,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 /** @throws {InvalidInputError} unless `job` is a well-formed {@link FetchJob}. */
 export function assertFetchJob(job: unknown): asserts job is FetchJob {
   const fail = (problem: string) =>
-    new InvalidInputError(`Malformed proxy-fetch job: ${problem}. Jobs are made by proxyFetch()/proxyFetchSimple(); do not call executeFetch() by hand.`);
+    new InvalidInputError(`Malformed proxy-fetch job: ${problem}. Jobs are made by this.lmz.proxyFetch()/proxyFetchSimple(); do not call executeFetch() by hand.`);
   if (typeof job !== "object" || job === null || (job as { v?: unknown }).v !== 2) throw fail("expected { v: 2, ... }");
   const { id, request, timeout, deliver, orchestrator } = job as Partial<FetchJob>;
   if (typeof id !== "string" || id === "") throw fail("no id");

@@ -97,7 +97,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __enqueue(jobs: OrchestratedJob[]): void {
-    if (!Array.isArray(jobs)) throw new InvalidInputError("Malformed proxy-fetch enqueue: expected an array of jobs. Enqueue with proxyFetch(), not by hand.");
+    if (!Array.isArray(jobs)) throw new InvalidInputError("Malformed proxy-fetch enqueue: expected an array of jobs. Enqueue with this.lmz.proxyFetch(), not by hand.");
     jobs.forEach(assertOrchestratedJob);
     if (jobs.length === 0) return;
     const now = Date.now();
@@ -230,7 +230,7 @@ function assertOrchestratedJob(value: unknown): asserts value is OrchestratedJob
   try {
     assertFetchJob(job);
   } catch (error) {
-    throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with proxyFetch(), not by hand.", { cause: error });
+    throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with this.lmz.proxyFetch(), not by hand.", { cause: error });
   }
   const ok =
     v === 3 &&
@@ -246,7 +246,7 @@ function assertOrchestratedJob(value: unknown): asserts value is OrchestratedJob
     isDelivery(deliver) &&
     Math.abs(deliver.deadline) <= MAX_TIME &&
     typeof executor?.binding === "string";
-  if (!ok) throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with proxyFetch(), not by hand.");
+  if (!ok) throw new InvalidInputError("Malformed proxy-fetch job: enqueue jobs with this.lmz.proxyFetch(), not by hand.");
 }
 
 function isDuration(value: unknown): value is number {

@@ -83,7 +83,7 @@ export function prepare(
   continuation: AnyChain,
   options: ProxyFetchSimpleOptions,
 ): PreparedFetch {
-  const api = strategy === "simple" ? "proxyFetchSimple" : "proxyFetch";
+  const api = strategy === "simple" ? "this.lmz.proxyFetchSimple" : "this.lmz.proxyFetch";
   const self = host.self;
   const chain = getOperationChain(continuation);
   if (!chain || !hasPlaceholder(chain)) {

@@ -170,7 +170,7 @@ export interface FetchOrchestratorStats {
  *
  * @example
  * ```ts
- * proxyFetch(this, url, this.ctn().onWeather($response, city));
+ * this.lmz.proxyFetch(url, this.ctn().onWeather($response, city));
  * ```
  * @see https://lumenize.dev/docs/capabilities/proxy-fetch
  */

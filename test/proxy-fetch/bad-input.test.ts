@@ -36,7 +36,7 @@ const both = (call: (fetcher: Start, probe: ProbeDO, options: ProxyFetchOptions)
 describe("bad input at the call site", () => {
   it("refuses an invalid url", async () => {
     for (const attempt of both((fetcher, probe, options) => fetcher(probe, "api.example.test/no-scheme", probe.ctn().record($response, "x"), options))) {
-      await expectRefused("bad-url", attempt, /Invalid URL "api.example.test\/no-scheme" given to proxyFetch(Simple)?\(\): give an absolute http\(s\) URL/);
+      await expectRefused("bad-url", attempt, /Invalid URL "api.example.test\/no-scheme" given to this\.lmz\.proxyFetch(Simple)?\(\): give an absolute http\(s\) URL/);
     }
   });
 
@@ -92,7 +92,7 @@ describe("bad input at the call site", () => {
     await expectRefused(
       "no-orchestrator",
       (probe, options) => probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "x"), { ...options, orchestratorBinding: "NO_ORCHESTRATOR" }),
-      /Missing orchestrator binding "NO_ORCHESTRATOR".*or use proxyFetchSimple\(\)/,
+      /Missing orchestrator binding "NO_ORCHESTRATOR".*or use this\.lmz\.proxyFetchSimple\(\)/,
     );
   });
 
