@@ -2,7 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { fakeInternetService } from "./test/fake-internet.ts";
-import { benchDurableObjects } from "./examples/bench/bindings.ts";
+import { benchDurableObjects } from "./bench/worker/bindings.ts";
 
 // Every test runs inside workerd with the same bindings `wrangler dev` serves,
 // so the examples the docs import are exactly what the tests exercise.

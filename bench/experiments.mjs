@@ -20,7 +20,7 @@
 //   skip       a reason, to keep an experiment registered but not run
 //
 // A new experiment: a method on an ExperimentController subclass in
-// examples/bench/, and an entry here. This file imports nothing, so the smoke
+// bench/worker/, and an entry here. This file imports nothing, so the smoke
 // test (test/bench/smoke.test.ts) runs the same entries inside workerd.
 
 const x = (ratio) => `${ratio.toFixed(2)}×`;

@@ -7,6 +7,6 @@
 export { default, CounterDO, GreeterWorker, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { FetchExecutor, FetchOrchestrator, WeatherDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
-export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
+export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../bench/worker/index";
 export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";

@@ -7,8 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { casesOf, experiments } from "../../bench/experiments.mjs";
 import wranglerConfig from "../../bench/wrangler.jsonc?raw";
-import { benchDurableObjects, sharedWithExamples } from "../../examples/bench/bindings";
-import type { BatchRequest, BatchResult } from "../../examples/bench/controller";
+import { benchDurableObjects, sharedWithExamples } from "../../bench/worker/bindings";
+import type { BatchRequest, BatchResult } from "../../bench/worker/controller";
 
 interface Controller {
   runBatch(request: BatchRequest): Promise<BatchResult>;
