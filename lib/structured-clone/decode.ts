@@ -128,13 +128,11 @@ class Decoder {
   /** Plain JSON (the `json` form): arrays are only ever arrays. */
   readonly #raw: boolean;
   readonly #deep: readonly unknown[] | null;
-  readonly #deepUsed: boolean[] = [];
+  readonly #deepUsed: boolean[] | null;
   /** The rebuilt objects, by number. */
   readonly #objects: unknown[] = [];
-  // The stack of containers still to fill, as parallel arrays.
-  readonly #stackNodes: unknown[][] = [];
-  readonly #stackTargets: unknown[] = [];
-  readonly #stackKinds: number[] = [];
+  /** The containers still to fill, three slots each: the input node, the result, and its kind. */
+  readonly #stack: unknown[] = [];
   /**
    * Copying, the input may be live objects rather than JSON text (sent over
    * RPC, say), where one object can sit in two places or contain itself:
@@ -146,15 +144,17 @@ class Decoder {
     this.#adopting = adopting;
     this.#raw = raw;
     this.#deep = deep;
+    this.#deepUsed = deep === null ? null : [];
     this.#seen = adopting ? null : new Set();
   }
 
   run(envelope: Record<string, unknown>, key: "root" | "json"): unknown {
     const result = this.#value(envelope[key], envelope, key);
-    const nodes = this.#stackNodes;
-    while (nodes.length > 0) {
-      const node = nodes.pop()!;
-      this.#fill(node, this.#stackTargets.pop(), this.#stackKinds.pop()!);
+    const stack = this.#stack;
+    while (stack.length > 0) {
+      const kind = stack.pop() as number;
+      const target = stack.pop();
+      this.#fill(stack.pop() as unknown[], target, kind);
     }
     return result;
   }
@@ -249,11 +249,12 @@ class Decoder {
   #deepEntry(encoded: readonly unknown[], node: object, slot: string | number): unknown {
     const index = encoded[1];
     const deep = this.#deep;
-    if (encoded.length !== 2 || deep === null || typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= deep.length) {
+    const used = this.#deepUsed;
+    if (encoded.length !== 2 || deep === null || used === null || typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= deep.length) {
       throw new Refusal(node, slot, `${describe(index)} is not an index into deep (${deep?.length ?? 0} entries)`);
     }
-    if (this.#deepUsed[index]) throw new Refusal(node, slot, `deep[${index}] is used twice; refer to it again with ["r", number]`);
-    this.#deepUsed[index] = true;
+    if (used[index]) throw new Refusal(node, slot, `deep[${index}] is used twice; refer to it again with ["r", number]`);
+    used[index] = true;
     const entry = deep[index];
     // Only containers are moved to deep; anything else there would let one entry stand for another.
     const tag = Array.isArray(entry) ? entry[0] : undefined;
@@ -307,9 +308,7 @@ class Decoder {
         target = rebuildError(entry);
     }
     this.#objects.push(target);
-    this.#stackNodes.push(entry);
-    this.#stackTargets.push(target);
-    this.#stackKinds.push(kind);
+    this.#stack.push(entry, target, kind);
     return target;
   }
 
