@@ -29,6 +29,7 @@ import {
   type Intermediate,
 } from "./format";
 import { kindOf } from "./kinds";
+import { Numbering } from "./numbering";
 import { formatPath, MAP_KEY, MAP_VALUE, ROOT, SET_ENTRY, type PathKey } from "./path";
 import { assign } from "./rebuild";
 
@@ -81,7 +82,7 @@ class Encoder {
   readonly #bodies: PendingBody[] | null;
   readonly #tracking: boolean;
   /** Every object met so far, with its number. */
-  readonly #numbers = new Map<object, number>();
+  readonly #numbers = new Numbering();
   /**
    * The containers still to walk, four slots each (no object per entry):
    * the source, its shell, its number and its nesting level.
@@ -158,12 +159,12 @@ class Encoder {
   /** An object met for the first time is numbered and written (or its shell pushed); after that, `["r", n]`. */
   #object(object: object, parent: number, key: PathKey): Encoded {
     const numbers = this.#numbers;
-    const number = numbers.size;
-    const seen = getOrInsert(numbers, object, number);
-    if (seen !== number) {
+    const seen = numbers.add(object);
+    if (seen !== -1) {
       this.#tagged = true;
       return ["r", seen];
     }
+    const number = numbers.size - 1;
     const info = kindOf(object);
     if (info.kind === "uncloneable") throw this.#uncloneable(`a ${info.name}`, parent, key, HINTS.get(info.name) ?? DEFAULT_HINT);
     if (this.#tracking) {
@@ -209,7 +210,7 @@ class Encoder {
         const elements = numbers.has(buffer) ? null : smallElements(view, buffer);
         if (elements !== null) {
           // The buffer is numbered all the same, for a view met later to share it.
-          numbers.set(buffer, number + 1);
+          numbers.add(buffer);
           if (this.#tracking) {
             this.#parents.push(number);
             this.#keys.push("buffer");
@@ -371,18 +372,6 @@ class Encoder {
     const path = formatPath(this.#parents, this.#keys, parent, key);
     return new DataCloneError("UNCLONEABLE", `Cannot clone ${what} at ${path}. ${hint}`, { path });
   }
-}
-
-type MapWithUpsert = Map<object, number> & { getOrInsert?(key: object, value: number): number };
-const nativeGetOrInsert = (Map.prototype as MapWithUpsert).getOrInsert;
-
-/** `map.get(key)`, after setting it to `value` if it was missing: one lookup where the runtime allows. */
-function getOrInsert(map: MapWithUpsert, key: object, value: number): number {
-  if (nativeGetOrInsert !== undefined) return nativeGetOrInsert.call(map, key, value);
-  const found = map.get(key);
-  if (found !== undefined) return found;
-  map.set(key, value);
-  return value;
 }
 
 /**
