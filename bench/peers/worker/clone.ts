@@ -14,7 +14,7 @@ import { CloneBenchDO } from "../../worker/structured-clone";
 
 type Params = Readonly<Record<string, unknown>>;
 
-/** A string round trip, as each library offers it. */
+/** A string round trip, as each library offers it (Lumenize's is awaited). */
 type RoundTrip = (value: unknown) => unknown;
 
 /** The serializers compared, by the name the table shows. */
