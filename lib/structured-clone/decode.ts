@@ -106,13 +106,12 @@ const SPECIAL_NUMBERS = new Map<unknown, number>([
 const BIGINT = /^-?\d+$/;
 
 /**
- * The number of a small typed array's buffer, until something refers to it.
- * Reading `view.buffer` makes the engine move the bytes out of the view into
- * a separate ArrayBuffer, so only a reference does it.
+ * What a small typed array's buffer is numbered as (the view has the number
+ * before), until something refers to it. Reading `view.buffer` makes the
+ * engine move the bytes out of the view into a separate ArrayBuffer, so only
+ * a reference does it.
  */
-class BufferOf {
-  constructor(readonly view: ArrayBufferView) {}
-}
+const BUFFER_OF_THE_VIEW_BEFORE: unique symbol = Symbol("buffer of the view before");
 
 // What a container on the stack is, so the loop knows how to fill it.
 const OBJECT = 0;
@@ -178,8 +177,8 @@ class Decoder {
         const number = encoded[1];
         if (encoded.length === 2 && typeof number === "number" && number >= 0 && number < this.#objects.length && Number.isInteger(number)) {
           const object = this.#objects[number];
-          if (!(object instanceof BufferOf)) return object;
-          return (this.#objects[number] = object.view.buffer);
+          if (object !== BUFFER_OF_THE_VIEW_BEFORE) return object;
+          return (this.#objects[number] = (this.#objects[number - 1] as ArrayBufferView).buffer);
         }
         throw new Refusal(node, slot, this.#badReference(encoded));
       }
@@ -316,7 +315,7 @@ class Decoder {
     if (entry.length === 3) {
       // A small typed array written as its elements, alone on its buffer.
       const view = rebuildSmallView(entry);
-      this.#objects.push(view, new BufferOf(view));
+      this.#objects.push(view, BUFFER_OF_THE_VIEW_BEFORE);
       return view;
     }
     if (entry.length !== 5) throw new Refusal(entry, null, `expected ["t", kind, buffer, byteOffset, length] or ["t", kind, [element, ...]], got ${entry.length} elements`);
