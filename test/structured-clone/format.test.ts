@@ -88,6 +88,13 @@ describe("the Intermediate format", () => {
     expect(jsonDepth(intermediate)).toBeLessThanOrEqual(MAX_NESTING + 4);
   });
 
+  it("refers to objects by number past the first 32, where numbering moves from a list to a Map", () => {
+    const objects = Array.from({ length: 100 }, (_, i) => ({ i, at: new Date(i) }));
+    const back = postprocess(preprocessSync([objects, [...objects].reverse()])) as { i: number; at: Date }[][];
+    expect(back[1].map((object) => object.i)).toEqual(objects.map((object) => object.i).reverse());
+    back[1].forEach((object, i) => expect(object).toBe(back[0][99 - i]));
+  });
+
   it("writes each shared object once", () => {
     const shared = { big: "x".repeat(1000) };
     const intermediate = preprocessSync(Array.from({ length: 100 }, () => shared));
@@ -122,6 +129,10 @@ describe("the string form", () => {
     ["a shared object", () => {
       const shared = { s: 1 };
       return { a: shared, b: shared };
+    }],
+    ["an object shared after the first 32", () => {
+      const objects = Array.from({ length: 100 }, (_, i) => ({ i }));
+      return [objects, objects[99], objects[40]];
     }],
     ["a cycle", () => {
       const node: Record<string, unknown> = {};
