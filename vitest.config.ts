@@ -4,7 +4,7 @@ import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 import { fakeInternetService } from "./test/fake-internet.ts";
-import { benchDurableObjects } from "./examples/bench/bindings.ts";
+import { benchDurableObjects } from "./bench/worker/bindings.ts";
 
 // The examples import the library by its package name, which wrangler.jsonc
 // maps to lib/ ("alias"); the Workers plugin does not apply that map, so

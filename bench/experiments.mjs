@@ -3,7 +3,10 @@
 //   id         stable name: results key, chart file, docs partial
 //   title      what the table and chart are called
 //   question   what the experiment answers (shown on the Performance page)
-//   binding    the ExperimentController DO (bench/wrangler.jsonc)
+//   worker     'peers': runs on the peers Worker (bench/peers/wrangler.jsonc),
+//              whose libraries are installed on first use; the main bench
+//              Worker (bench/wrangler.jsonc) otherwise
+//   binding    the ExperimentController DO (in that Worker's wrangler.jsonc)
 //   variants   { name: method }: the controller methods to compare
 //   baseline   the variant every other is divided by, round by round
 //   sizes      batch sizes, or `cases: [{ label, size, params, variants? }]`
@@ -16,19 +19,72 @@
 //              the caller had work in flight
 //   origin     true: the run starts a local origin server, params.origin
 //   conclude   (cases, lookup) => sentences with the measured numbers
+//   info       a GET route of the Worker whose JSON is saved with the results
+//   markdown   (result, { table, label }) => Markdown shown after the table
 //   requires   files (from the repo root) without which it is skipped
 //   skip       a reason, to keep an experiment registered but not run
 //
 // A new experiment: a method on an ExperimentController subclass in
-// examples/bench/, and an entry here. This file imports nothing, so the smoke
-// test (test/bench/smoke.test.ts) runs the same entries inside workerd.
+// bench/worker/ (bench/peers/worker/ for peers), and an entry here. This file
+// imports nothing, so the smoke test (test/bench/smoke.test.ts) runs the same
+// entries inside workerd (all but the peers').
 
 const x = (ratio) => `${ratio.toFixed(2)}×`;
+
+// The payloads of the structured-clone experiments: rich ones against
+// structuredClone, JSON-safe ones against JSON.
+const CLONE_CASES = [
+  { label: 'small rich', size: 20_000, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'large rich', size: 60, params: { payload: 'large' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'small JSON-safe', size: 20_000, params: { payload: 'small-json' }, variants: ['json', 'structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+  { label: 'large JSON-safe', size: 60, params: { payload: 'large-json' }, variants: ['json', 'structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+];
+const QUICK_CLONE_CASES = [
+  { label: 'small rich', size: 20, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'small JSON-safe', size: 20, params: { payload: 'small-json' }, variants: ['json', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+];
+
+/** The structured-clone cases with the three peers in place of the Sync variant. */
+function peerCases(cases) {
+  return cases.map((c) => ({ ...c, variants: [...c.variants.filter((v) => v !== 'lumenizeSync'), 'ungap', 'devalue', 'superjson'] }));
+}
+
+const experimentLabel = (_case, variant) => ({ ours: 'Lumenize', actors: '@cloudflare/actors', agents: 'agents' })[variant] ?? variant;
+
+// Summary tables of the peer experiments. `render` is { table, label } from
+// bench/report.mjs: a Markdown table of { header, rows }, and a variant's label.
+
+/** Each serializer's round trip, × its baseline, per payload: one row per serializer. */
+function serializerMatrix(result, { table, label }) {
+  return table({
+    header: ['round trip, × baseline time', ...result.cases.map((c) => `${c.label} (× ${label(c.baseline)})`)],
+    rows: ['lumenize', 'ungap', 'devalue', 'superjson'].map((v) => [label(v), ...result.cases.map((c) => (c.ratios[v] ? x(c.ratios[v].median) : '–'))]),
+  });
+}
+
+/** What each serializer keeps, as checked by the peers Worker's /fidelity route. */
+function fidelityTable(fidelity, { table }) {
+  const cell = (text) => (text === 'kept' ? '✓' : text.replace(/^loses the [^,]+(, .*)?$/, '✗ lost').replace(/^loses /, '✗ loses '));
+  return table({
+    header: ['kept through a string round trip', ...fidelity.serializers],
+    rows: Object.entries(fidelity.table).map(([probe, row]) => [probe, ...fidelity.serializers.map((name) => cell(row[name]))]),
+  });
+}
+
+/** Per task: scheduling and firing cost, and whether every task ran exactly once, per library. */
+function alarmMatrix(result, { table, label }) {
+  const perTask = (c, v, phase) => us((c.variants[v].phases[phase].median * 1000) / c.size);
+  const once = (v) => result.cases.every((c) => c.variants[v].runs.every((r) => r.completed === c.size && r.failed === 0));
+  return table({
+    header: ['', ...result.cases.flatMap((c) => [`schedule, per task (${c.label})`, `fire, per task (${c.label})`]), 'each task ran exactly once'],
+    rows: Object.keys(result.cases[0].variants).map((v) => [label(v), ...result.cases.flatMap((c) => [perTask(c, v, 'schedule'), perTask(c, v, 'fire')]), once(v) ? 'yes' : '**no**']),
+  });
+}
 const us = (value) => (value >= 100 ? `${Math.round(value)} µs` : `${value.toFixed(1)} µs`);
 const ms = (value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
 
 // #region alarm-delay
-// Experiment 2 (its controller methods are in examples/bench/alarms.ts).
+// Experiment 2 (its controller methods are in bench/worker/alarms.ts).
 const alarmDelay = {
   id: 'alarm-delay',
   title: 'schedule(0, …) vs a direct call, 1,000 operations',
@@ -199,35 +255,50 @@ export const experiments = [
     question:
       'How fast is a `stringify` + `parse` round trip compared with the platform’s `structuredClone` (rich data), and with `JSON.stringify` + `JSON.parse` (JSON-safe data)?',
     binding: 'CLONE_BENCH',
-    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify' },
-    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'stringify + parse' },
-    cases: [
-      { label: 'small rich', size: 20_000, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-      { label: 'large rich', size: 60, params: { payload: 'large' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-      { label: 'small JSON-safe', size: 20_000, params: { payload: 'small-json' }, variants: ['json', 'structuredClone', 'lumenize'], baseline: 'json' },
-      { label: 'large JSON-safe', size: 60, params: { payload: 'large-json' }, variants: ['json', 'structuredClone', 'lumenize'], baseline: 'json' },
-    ],
+    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify', lumenizeSync: 'viaStringifySync' },
+    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'stringify + parse', lumenizeSync: 'stringifySync + parse' },
+    cases: CLONE_CASES,
     repeats: 7,
-    quick: {
-      cases: [
-        { label: 'small rich', size: 20, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-        { label: 'small JSON-safe', size: 20, params: { payload: 'small-json' }, variants: ['json', 'lumenize'], baseline: 'json' },
-      ],
-    },
+    quick: { cases: QUICK_CLONE_CASES },
     metric: 'opsPerSec',
     info: '/payload-sizes',
+    markdown: (result) => `Payload sizes (characters of \`stringify\` output): ${Object.entries(result.info).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}.`,
     conclude(cases, at) {
-      const line = (label, baseline, name) => {
+      const line = (label, name) => {
         const c = at(label);
         if (!c) return undefined;
-        return `${label}: ${Math.round(c.variants.lumenize.opsPerSec.median).toLocaleString('en-US')} round trips/s, ${x(c.ratios.lumenize.median)} the time of ${name}.`;
+        const sync = c.ratios.lumenizeSync ? `; ${x(c.ratios.lumenizeSync.median)} with \`stringifySync\`` : '';
+        return `${label}: ${Math.round(c.variants.lumenize.opsPerSec.median).toLocaleString('en-US')} round trips/s, ${x(c.ratios.lumenize.median)} the time of ${name} (target ≤ 1.50×: **${c.ratios.lumenize.median <= 1.5 ? 'met' : 'not met'}**)${sync}.`;
       };
       return [
-        line('small rich', 'structuredClone', '`structuredClone`'),
-        line('large rich', 'structuredClone', '`structuredClone`'),
-        line('small JSON-safe', 'json', '`JSON.stringify` + `JSON.parse`'),
-        line('large JSON-safe', 'json', '`JSON.stringify` + `JSON.parse`'),
+        line('small rich', '`structuredClone`'),
+        line('large rich', '`structuredClone`'),
+        line('small JSON-safe', '`JSON.stringify` + `JSON.parse`'),
+        line('large JSON-safe', '`JSON.stringify` + `JSON.parse`'),
       ].filter(Boolean);
+    },
+  },
+  {
+    id: 'structured-clone-peers',
+    title: 'structured-clone vs @ungap/structured-clone, devalue and superjson',
+    question:
+      'How does a Lumenize `stringify` + `parse` round trip compare with the string round trips of `@ungap/structured-clone`, `devalue` and `superjson`, on the same payloads in the same run, and what does each keep?',
+    worker: 'peers',
+    binding: 'PEER_CLONE_BENCH',
+    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify', ungap: 'viaUngap', devalue: 'viaDevalue', superjson: 'viaSuperjson' },
+    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'Lumenize', ungap: '@ungap/structured-clone', devalue: 'devalue', superjson: 'superjson' },
+    cases: peerCases(CLONE_CASES),
+    repeats: 5,
+    quick: { cases: peerCases(QUICK_CLONE_CASES) },
+    metric: 'opsPerSec',
+    info: '/fidelity',
+    markdown: (result, render) => [serializerMatrix(result, render), fidelityTable(result.info, render)].join('\n\n'),
+    conclude(cases) {
+      const peers = ['ungap', 'devalue', 'superjson'];
+      const ahead = cases.filter((c) => peers.every((p) => c.ratios[p] === undefined || c.ratios.lumenize.median < c.ratios[p].median));
+      return [
+        `Lumenize is the fastest of the four string serializers in ${ahead.length} of ${cases.length} cases${ahead.length < cases.length ? ` (not in: ${cases.filter((c) => !ahead.includes(c)).map((c) => c.label).join(', ')})` : ''}.`,
+      ];
     },
   },
 
@@ -257,6 +328,31 @@ export const experiments = [
         small &&
           `Per schedule, ${c.label} cost ${x(each('schedule', c) / each('schedule', small))} to schedule and ${x(each('fire', c) / each('fire', small))} to fire what ${small.label} did.`,
       ].filter(Boolean);
+    },
+  },
+  {
+    id: 'alarm-peers',
+    title: 'Alarms vs @cloudflare/actors and the Agents SDK',
+    question:
+      'What does scheduling n one-shot tasks in one Durable Object, and firing them, cost per task with Lumenize’s alarms, `@cloudflare/actors`’ Alarms and the Agents SDK’s `schedule()`, and does each task run exactly once?',
+    worker: 'peers',
+    binding: 'PEER_ALARMS_BENCH',
+    variants: { ours: 'ours', actors: 'actors', agents: 'agents' },
+    labels: { ours: 'Lumenize schedule(0, …)', actors: '@cloudflare/actors schedule(1, …)', agents: 'agents schedule(0, …)' },
+    cases: [
+      { label: '1,000', size: 1_000, repeats: 5 },
+      { label: '10,000', size: 10_000, repeats: 3 },
+    ],
+    quick: { sizes: [20] },
+    metric: 'phases',
+    phases: ['schedule', 'fire'],
+    markdown: alarmMatrix,
+    conclude(cases) {
+      const each = (c, v, phase) => c.variants[v].phases[phase].median * 1000 / c.size;
+      return cases.map((c) => {
+        const once = Object.keys(c.variants).filter((v) => c.variants[v].runs.every((r) => r.completed === c.size && r.failed === 0));
+        return `${c.label} tasks: scheduling costs ${us(each(c, 'ours', 'schedule'))} per task with Lumenize, ${us(each(c, 'actors', 'schedule'))} with @cloudflare/actors and ${us(each(c, 'agents', 'schedule'))} with agents; firing costs ${us(each(c, 'ours', 'fire'))}, ${us(each(c, 'actors', 'fire'))} and ${us(each(c, 'agents', 'fire'))}. Every task ran exactly once with ${once.length === 3 ? 'all three' : once.map((v) => experimentLabel(c, v)).join(' and ') || 'none'}.`;
+      });
     },
   },
 ];

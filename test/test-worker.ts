@@ -8,7 +8,7 @@ export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, Reminder
 export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
 export { LedgerDO, TellerDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
-export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
+export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../bench/worker/index";
 export { BrokenExecutor, DeadExecutor, LosingExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
