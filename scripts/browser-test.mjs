@@ -276,16 +276,29 @@ async function startExamples() {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+      // A process group of its own (wrangler, its CLI child, workerd), so a stop reaches all of them.
+      detached: true,
     },
   );
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-wrangler.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // Should this script exit early (its deadline), wrangler must not outlive it.
+  const killOnExit = () => signalGroup('SIGKILL');
+  process.on('exit', killOnExit);
   const run = { origin: `http://127.0.0.1:${port}`, output: '', exited: new Promise((resolve) => wrangler.on('exit', resolve)) };
   wrangler.stdout.on('data', (chunk) => (run.output += chunk));
   wrangler.stderr.on('data', (chunk) => (run.output += chunk));
   run.stop = async () => {
-    wrangler.kill('SIGINT');
-    const killer = setTimeout(() => wrangler.kill('SIGKILL'), 15_000);
+    signalGroup('SIGINT');
+    const killer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
     await run.exited;
     clearTimeout(killer);
+    process.off('exit', killOnExit);
     fs.rmSync(persist, { recursive: true, force: true });
   };
   for (const started = Date.now(); Date.now() - started < 120_000; ) {
