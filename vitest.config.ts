@@ -45,6 +45,7 @@ export default defineConfig({
           // kCurrentWorker: this Worker (the pool's own; miniflare comes with it).
           BROKEN_EXECUTOR: { name: kCurrentWorker, entrypoint: "BrokenExecutor" },
           DEAD_EXECUTOR: { name: kCurrentWorker, entrypoint: "DeadExecutor" },
+          LOSING_EXECUTOR: { name: kCurrentWorker, entrypoint: "LosingExecutor" },
         },
         // There is no internet here: anything the examples fetch from
         // `https://api.example.test` is answered by this local stand-in

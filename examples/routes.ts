@@ -200,7 +200,7 @@ export const sections: readonly Section[] = [
           const weather = env.WEATHER.getByName(name);
           const strategy = choiceParam(query, "strategy", "orchestrated", STRATEGIES);
           const requestId = query.has("timeout")
-            ? await weather.forecastWithin(city, api.href, numberParam(query, "timeout", 0, TIMEOUT))
+            ? await weather.forecastWithin(city, api.href, numberParam(query, "timeout", 0, TIMEOUT), strategy === "simple")
             : strategy === "simple"
               ? await weather.forecastSimple(city, api.href)
               : await weather.forecast(city, api.href);

@@ -10,6 +10,7 @@ declare namespace Cloudflare {
     GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
+    LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;
   }
 }
 // The generated global `Env` extends only the examples' bindings; tests see the fixtures' too.

@@ -9,7 +9,7 @@ export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from 
 export { LedgerDO, TellerDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../examples/bench/index";
-export { BrokenExecutor, DeadExecutor } from "./fixtures/faulty-executors";
+export { BrokenExecutor, DeadExecutor, LosingExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
 export { CallerProbeDO } from "./fixtures/caller-probe";

@@ -25,7 +25,7 @@ export class WeatherDO extends LumenizeBase<Env> {
     return proxyFetch(this, url, this.ctn().onForecast($response, city), DELIVER_TO);
   }
 
-  /** Simple: one alarm on this DO, id `fetch-<requestId>`, is the only record. */
+  /** Simple: no orchestrator; one pending outcome on this DO, id the request id, is the only record. */
   forecastSimple(city: string, url: string): string {
     return proxyFetchSimple(this, url, this.ctn().onForecast($response, city), DELIVER_TO);
   }
@@ -44,11 +44,13 @@ export class WeatherDO extends LumenizeBase<Env> {
 
   /**
    * `timeout`: the executor aborts the fetch after this many ms and delivers a TimeoutError.
-   * `gracePeriod`: only if nothing at all arrives by timeout + grace does this DO's own
-   * alarm deliver a TimeoutError (the result was lost, or the executor died).
+   * `gracePeriod`: only if nothing at all arrives by timeout + grace does a TimeoutError
+   * come instead (the result was lost, or the executor died): from the orchestrator, or,
+   * with `proxyFetchSimple`, from this DO's own pending outcome.
    */
-  forecastWithin(city: string, url: string, timeout: number): string {
-    return proxyFetchSimple(this, url, this.ctn().onForecast($response, city), { ...DELIVER_TO, timeout, gracePeriod: 5_000 });
+  forecastWithin(city: string, url: string, timeout: number, simple = false): string {
+    const fetcher = simple ? proxyFetchSimple : proxyFetch;
+    return fetcher(this, url, this.ctn().onForecast($response, city), { ...DELIVER_TO, timeout, gracePeriod: 5_000 });
   }
 
   // --- A Request: method, headers and body go along ------------------------------

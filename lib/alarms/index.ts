@@ -1,18 +1,24 @@
 /**
  * Alarms: any number of schedules (delays, dates, UTC cron) multiplexed onto
  * a Durable Object's one platform alarm, stored in its SQLite, each running a
- * continuation that receives the fired `Schedule` through `$schedule`.
+ * continuation that receives the fired `Schedule` through `$schedule`; and
+ * pending outcomes (`expect`/`settle`): a continuation that runs once with
+ * an outcome delivered from elsewhere, or a `TimeoutError` at its deadline.
  * Reached as `this.lmz.alarms` on a `LumenizeBase`.
  *
  * @see https://lumenize.dev/docs/capabilities/alarms
  * @module
  */
-export { Alarms, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
+export { Alarms, DEFAULT_HANDLER_TIMEOUT, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
 export { AlarmsError } from "./errors";
 export { $schedule } from "./types";
 export type {
   CronSchedule,
   DelayedSchedule,
+  ExpectOptions,
+  ExpiredOutcome,
+  Fired,
+  PendingOutcome,
   Schedule,
   ScheduleCriteria,
   ScheduledSchedule,

@@ -8,6 +8,7 @@
  * leads with `running` so the next-alarm and due queries skip rows being
  * run, and the constructor finds a crashed run's rows without a scan.
  */
+import { LazyTable } from "../sql";
 
 /** The table's name. `__lmz_` keeps it out of the way of the user's own tables. */
 export const ALARMS_TABLE = "__lmz_alarms";
@@ -23,8 +24,6 @@ export interface AlarmRow extends Record<string, SqlStorageValue> {
   chain: string;
   /** The metadata, likewise, or null when there is none. */
   metadata: string | null;
-  /** `options.result`, likewise, or null: the fired Schedule is the result. */
-  result: string | null;
   /** 0 while waiting; the claim token of the run in progress otherwise. */
   running: number;
   /** Failed (or crashed) runs so far. */
@@ -39,20 +38,19 @@ export const SQL = {
     cron TEXT,
     chain TEXT NOT NULL,
     metadata TEXT,
-    result TEXT,
     running INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID`,
   createIndex: `CREATE INDEX IF NOT EXISTS __lmz_alarms_by_time ON __lmz_alarms (running, time, id)`,
-  tableExists: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__lmz_alarms'`,
-  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, result, running, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+  // Names its columns: a table made while it still had a `result` column (dropped since) takes it too.
+  upsert: `INSERT OR REPLACE INTO __lmz_alarms (id, type, time, cron, chain, metadata, running, attempts) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`,
   get: `SELECT * FROM __lmz_alarms WHERE id = ?`,
   /** A one-shot being run has fired: only the run decides its fate. A cron being run can be stopped. */
   cancel: `DELETE FROM __lmz_alarms WHERE id = ? AND (running = 0 OR type = 'cron') RETURNING *`,
   nextTime: `SELECT time FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT 1`,
   anyRunning: `SELECT 1 FROM __lmz_alarms WHERE running > 0 LIMIT 1`,
-  dueIds: `SELECT id FROM __lmz_alarms WHERE running = 0 AND time <= ? ORDER BY time, id`,
-  firstIds: `SELECT id FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT ?`,
+  due: `SELECT id, time FROM __lmz_alarms WHERE running = 0 AND time <= ? ORDER BY time, id`,
+  first: `SELECT id, time FROM __lmz_alarms WHERE running = 0 ORDER BY time, id LIMIT ?`,
   claim: `UPDATE __lmz_alarms SET running = ? WHERE id = ? AND running = 0 AND time <= ? RETURNING *`,
   /** Only the run holding the claim may finish or re-arm the row: a replacement made meanwhile survives. */
   finish: `DELETE FROM __lmz_alarms WHERE id = ? AND running = ?`,
@@ -62,77 +60,73 @@ export const SQL = {
   listRunningCron: `SELECT * FROM __lmz_alarms WHERE running > 0 AND type = 'cron'`,
 } as const;
 
-/** Synchronous access to the alarms table. Until the first schedule, the table does not exist and nothing is written. */
+/**
+ * Synchronous access to the alarms table. Until the first schedule the table
+ * does not exist and nothing is written; after `deleteAll()` it is made again.
+ */
 export class AlarmTable {
-  readonly #sql: SqlStorage;
-  #exists: boolean;
+  readonly #table: LazyTable;
 
-  constructor(sql: SqlStorage) {
-    this.#sql = sql;
-    this.#exists = sql.exec(SQL.tableExists).toArray().length > 0;
+  /** @param created called when the table had to be made (again): the platform alarm is then unknown. */
+  constructor(sql: SqlStorage, created: () => void) {
+    this.#table = new LazyTable(sql, ALARMS_TABLE, [SQL.createTable, SQL.createIndex], created);
   }
 
-  /** Whether any schedule was ever made here. */
+  /** Whether any schedule was ever made here (and not wiped since). */
   get exists(): boolean {
-    return this.#exists;
+    return this.#table.exists;
   }
 
-  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata" | "result">): void {
-    if (!this.#exists) {
-      this.#sql.exec(SQL.createTable);
-      this.#sql.exec(SQL.createIndex);
-      this.#exists = true;
-    }
-    this.#sql.exec(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata, row.result);
+  upsert(row: Pick<AlarmRow, "id" | "type" | "time" | "cron" | "chain" | "metadata">): void {
+    this.#table.write(SQL.upsert, row.id, row.type, row.time, row.cron, row.chain, row.metadata);
   }
 
   get(id: string): AlarmRow | undefined {
-    return this.#exists ? this.#sql.exec<AlarmRow>(SQL.get, id).toArray()[0] : undefined;
+    return this.#table.query<AlarmRow>(SQL.get, id).rows[0];
   }
 
   cancel(id: string): AlarmRow | undefined {
-    return this.#exists ? this.#sql.exec<AlarmRow>(SQL.cancel, id).toArray()[0] : undefined;
+    return this.#table.query<AlarmRow>(SQL.cancel, id).rows[0];
   }
 
   /** The earliest time of all rows not being run, overdue ones included. */
   nextTime(): number | undefined {
-    return this.#exists ? this.#sql.exec<{ time: number }>(SQL.nextTime).toArray()[0]?.time : undefined;
+    return this.#table.query<{ time: number }>(SQL.nextTime).rows[0]?.time;
   }
 
   anyRunning(): boolean {
-    return this.#exists && this.#sql.exec(SQL.anyRunning).toArray().length > 0;
+    return this.#table.query(SQL.anyRunning).rows.length > 0;
   }
 
-  dueIds(now: number): string[] {
-    return this.#exists ? this.#sql.exec<{ id: string }>(SQL.dueIds, now).toArray().map((row) => row.id) : [];
+  due(now: number): { id: string; time: number }[] {
+    return this.#table.query<{ id: string; time: number }>(SQL.due, now).rows;
   }
 
-  firstIds(count: number): string[] {
-    return this.#exists ? this.#sql.exec<{ id: string }>(SQL.firstIds, count).toArray().map((row) => row.id) : [];
+  first(count: number): { id: string; time: number }[] {
+    return this.#table.query<{ id: string; time: number }>(SQL.first, count).rows;
   }
 
   /** Marks the row as being run by `token`, if it is still waiting and due by `notAfter`. */
   claim(id: string, token: number, notAfter: number): AlarmRow | undefined {
-    return this.#exists ? this.#sql.exec<AlarmRow>(SQL.claim, token, id, notAfter).toArray()[0] : undefined;
+    return this.#table.query<AlarmRow>(SQL.claim, token, id, notAfter).rows[0];
   }
 
   finish(id: string, token: number): void {
-    this.#sql.exec(SQL.finish, id, token);
+    this.#table.query(SQL.finish, id, token);
   }
 
   rearm(id: string, token: number, time: number, attempts: number): void {
-    this.#sql.exec(SQL.rearm, time, attempts, id, token);
+    this.#table.query(SQL.rearm, time, attempts, id, token);
   }
 
   /** Puts rows a crashed instance was running back in line; returns how many. */
   resetClaims(): number {
-    return this.#exists ? this.#sql.exec(SQL.resetClaims).rowsWritten : 0;
+    return this.#table.query(SQL.resetClaims).rowsWritten;
   }
 
   list(start: number, end: number): AlarmRow[] {
-    if (!this.#exists) return [];
-    const rows = this.#sql.exec<AlarmRow>(SQL.list, start, end).toArray();
-    const running = this.#sql.exec<AlarmRow>(SQL.listRunningCron).toArray().filter((row) => row.time >= start && row.time <= end);
+    const rows = this.#table.query<AlarmRow>(SQL.list, start, end).rows;
+    const running = this.#table.query<AlarmRow>(SQL.listRunningCron).rows.filter((row) => row.time >= start && row.time <= end);
     if (running.length === 0) return rows;
     return [...rows, ...running].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }

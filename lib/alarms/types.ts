@@ -52,14 +52,47 @@ export interface ScheduleOptions<M = unknown> {
   id?: string;
   /** Any structured-clone-able value, stored with the schedule and handed back with it. */
   metadata?: M;
-  /**
-   * The value result placeholders (`$schedule`, or any other) receive when
-   * this schedule fires. Default: the fired {@link Schedule}. Any
-   * structured-clone-able value, stored with the schedule; proxy-fetch uses
-   * it so a timeout schedule hands its continuation a `TimeoutError`.
-   */
-  result?: unknown;
 }
+
+/** Options of `expect()`. */
+export interface ExpectOptions {
+  /**
+   * When to stop waiting: a `Date`, or epoch **milliseconds**. If nothing
+   * settled the outcome by then, the continuation receives a `TimeoutError`.
+   * A past deadline answers at the next alarm.
+   */
+  readonly deadline: Date | number;
+  /** The message of that `TimeoutError`. Default: one naming the id and the deadline. */
+  readonly timeoutMessage?: string;
+  /** Your own id, unique among this object's pending outcomes (a call id, say). Default: a random UUID. */
+  readonly id?: string;
+}
+
+/** What `expect()` returns: hand `id` and `token` to whoever will settle the outcome. */
+export interface PendingOutcome {
+  /** A random UUID, unique in this Durable Object. */
+  readonly id: string;
+  /**
+   * 128 random bits as 32 hex digits. Settling needs it, so only its holder
+   * can deliver the outcome. Keep it out of logs and URLs.
+   */
+  readonly token: string;
+  /** The deadline, in epoch milliseconds. */
+  readonly deadline: number;
+}
+
+/** A pending outcome that its deadline answered, as `triggerAlarms()` reports it. */
+export interface ExpiredOutcome {
+  readonly type: "outcome";
+  readonly id: string;
+  /** The deadline, in epoch milliseconds. */
+  readonly time: number;
+  /** The continuation that received the `TimeoutError`. */
+  readonly operationChain: OperationChain;
+}
+
+/** What `triggerAlarms()` ran: schedules, and pending outcomes whose deadline it answered. */
+export type Fired = Schedule | ExpiredOutcome;
 
 /** A time given to `getSchedules`: a `Date` or epoch milliseconds. */
 export type TimeInput = Date | number;

@@ -12,3 +12,4 @@ export { LumenizeWorker } from "./lumenize-worker";
 export { LumenizeRpcTarget } from "./lumenize-rpc-target";
 export { HostServices, DurableObjectServices } from "./services";
 export type { IncomingCall } from "./door";
+export { runtimeOf, type DurableObjectRuntime } from "./runtime";

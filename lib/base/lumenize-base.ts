@@ -6,8 +6,9 @@ import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
+import { registerRuntime } from "./runtime";
 import { DurableObjectServices } from "./services";
-import { settleSchedule } from "./settle";
+import { settleThroughDoor } from "./settle";
 
 /**
  * Base class for Lumenize Durable Objects (SQLite-backed).
@@ -31,6 +32,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
     // Alarms only re-arms here; it never runs a handler in the constructor.
     const alarms = new Alarms(ctx, this);
     this.lmz = new DurableObjectServices(identity, new Caller({ env, self: this, identity: () => identity.identity, keepAlive: (promise) => ctx.waitUntil(promise), flush: groupCommit(() => ctx.storage.sync()) }), alarms);
+    registerRuntime(this, { env, waitUntil: (work) => ctx.waitUntil(work) });
   }
 
   /**
@@ -63,22 +65,22 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   }
 
   /**
-   * The delivery door: if the one-shot schedule `scheduleId` is still
-   * pending, cancels it and runs its continuation now with `outcome`'s value
-   * (or its Error) in place of the result placeholders, and returns `true`.
-   * Of a delivery and the schedule's own firing, exactly one runs the
-   * continuation: a late or duplicate delivery returns `false` and is
-   * logged. A continuation that throws here is logged, not retried.
+   * The settle door: delivers, from elsewhere, the outcome that the pending
+   * outcome `id` (made by `this.lmz.alarms.expect()`) waits for, and runs its
+   * continuation with the outcome's value, or its Error. Only the holder of
+   * the pending outcome's `token` can settle it; a schedule cannot be
+   * reached through here at all. Resolves `true` if this delivery ran the
+   * continuation, `false` (changing nothing) for a wrong token, an unknown,
+   * settled or timed-out id, or a malformed outcome. Never throws, so
+   * retrying a delivery whose RPC failed is safe: at most one runs.
    *
-   * Plumbing for capabilities that wait on an answer from elsewhere with a
-   * timeout schedule as the fallback (proxy-fetch). Chains cannot reach it.
+   * Plumbing for proxy-fetch, and for anything built on pending outcomes.
+   * Chains cannot reach it.
    *
-   * @throws {InvalidInputError} for a missing id or an outcome that is not a
-   *   `ChainOutcome`; the schedule is left as it was.
-   * @see https://lumenize.dev/docs/capabilities/proxy-fetch
+   * @see https://lumenize.dev/docs/capabilities/alarms
    */
-  __settleSchedule(scheduleId: string, outcome: ChainOutcome): Promise<boolean> {
-    return settleSchedule(this, this.lmz.alarms, scheduleId, outcome);
+  __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean> {
+    return settleThroughDoor(this.lmz.alarms, id, token, outcome);
   }
 }
 

@@ -1,37 +1,31 @@
 /**
- * What `__settleSchedule` does on a `LumenizeBase`: deliver, from elsewhere,
- * the value a pending schedule's continuation should run with, instead of
- * waiting for the schedule to fire. Whoever cancels the schedule first (this
- * delivery or the firing alarm) runs the continuation; the other is a no-op.
- * Generic plumbing: proxy-fetch's simple strategy is its first user.
+ * What `__settle` does on a `LumenizeBase`: the door through which an
+ * outcome from elsewhere (an executor, an orchestrator, another Durable
+ * Object) reaches a pending outcome made with `this.lmz.alarms.expect()`.
+ * It only decodes and forwards to `alarms.settle`, which checks the token: it
+ * cannot reach a schedule, or a pending outcome whose token it was not given.
+ * It never throws, so a caller that retries on a failed RPC retries only
+ * when the door could not be reached.
  */
 import type { Alarms } from "../alarms";
-import { runContinuation } from "../chains";
 import { openOutcome, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
 
-export async function settleSchedule(host: object, alarms: Alarms, scheduleId: unknown, outcome: unknown): Promise<boolean> {
-  if (typeof scheduleId !== "string" || scheduleId === "") {
-    throw new InvalidInputError(`__settleSchedule needs a schedule id (a non-empty string), got ${typeof scheduleId}.`);
-  }
-  // Decode before cancelling: a malformed delivery must not consume the schedule.
-  const result = decode(outcome);
-  const schedule = alarms.cancelSchedule(scheduleId);
-  if (!schedule) {
-    console.warn(`[lumenize] schedule "${scheduleId}" was already settled (fired, delivered or cancelled): this late or duplicate delivery was dropped.`);
+export async function settleThroughDoor(alarms: Alarms, id: unknown, token: unknown, outcome: unknown): Promise<boolean> {
+  if (typeof id !== "string" || typeof token !== "string" || !isOutcome(outcome)) {
+    console.warn(`[lumenize] __settle refused a malformed delivery: it takes (id, token, { ok: true, value } or { ok: false, error }), as sealOutcome() makes.`);
     return false;
   }
-  // The schedule is gone, so nothing retries it; a throwing continuation is reported.
-  await runContinuation(schedule.operationChain, host, result, `schedule "${scheduleId}"`);
-  return true;
+  return alarms.settle(id, token, decode(outcome));
 }
 
-function decode(outcome: unknown): unknown {
-  if (typeof outcome !== "object" || outcome === null || typeof (outcome as { ok?: unknown }).ok !== "boolean") {
-    throw new InvalidInputError("__settleSchedule needs a ChainOutcome ({ ok: true, value } or { ok: false, error }), as sealOutcome() makes.");
-  }
+function isOutcome(outcome: unknown): outcome is ChainOutcome {
+  return typeof outcome === "object" && outcome !== null && typeof (outcome as { ok?: unknown }).ok === "boolean";
+}
+
+function decode(outcome: ChainOutcome): unknown {
   try {
-    return openOutcome(outcome as ChainOutcome);
+    return openOutcome(outcome);
   } catch (error) {
     // An `ok: false` outcome is its Error; a value that will not decode becomes the Error in its place.
     return error instanceof Error ? error : new InvalidInputError(`The delivered outcome was a non-Error throw: ${String(error)}`, { cause: error });

@@ -3,9 +3,9 @@
  * (a service binding), the orchestrator and the origin (Durable Object
  * namespaces). Each lookup either returns a stub or says what to fix.
  */
-import { isNamespace, isService, type Address, type ChainEnvelope, type ChainOutcome } from "../envelope";
+import { isNamespace, isService, type ChainOutcome } from "../envelope";
 import { ProxyFetchError } from "./errors";
-import type { ExecutorKind, FetchJob, JobClaim, OrchestratedJob, OriginAddress } from "./types";
+import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress, OriginAddress } from "./types";
 
 /** What an executor exposes over RPC: `FetchExecutor`, or its `FetchExecutorRpcTarget`. */
 export interface ExecutorStub {
@@ -16,13 +16,12 @@ export interface ExecutorStub {
 /** The orchestrator's plumbing, as the origin and the executor call it. */
 export interface OrchestratorStub {
   __enqueue(jobs: OrchestratedJob[]): Promise<void>;
-  __claim(id: string): Promise<JobClaim | null>;
+  __delivered(id: string, token: string): Promise<void>;
 }
 
-/** The origin's doors, as the executor and the orchestrator call them. */
+/** The origin's settle door, as the executor and the orchestrator call it. */
 export interface OriginStub {
-  __settleSchedule(scheduleId: string, outcome: ChainOutcome): Promise<boolean>;
-  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome>;
+  __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean>;
 }
 
 export function bindingsOf(env: unknown): Record<string, unknown> {
@@ -78,12 +77,7 @@ export function originStub(env: unknown, origin: OriginAddress): OriginStub {
   return stub as unknown as OriginStub;
 }
 
-export function orchestratorStub(env: unknown, orchestrator: { binding: string; name: string }): OrchestratorStub {
+export function orchestratorStub(env: unknown, orchestrator: OrchestratorAddress): OrchestratorStub {
   const ns = namespace(env, orchestrator.binding, "orchestrator", "Bind FetchOrchestrator under that name in wrangler.jsonc.");
   return ns.getByName(orchestrator.name) as unknown as OrchestratorStub;
-}
-
-/** How the origin is addressed in an envelope, so it can learn its own binding and name. */
-export function calleeOf(origin: OriginAddress): Address {
-  return origin.name === undefined ? { binding: origin.binding } : { binding: origin.binding, name: origin.name };
 }

@@ -1,23 +1,26 @@
 /**
- * Getting an outcome (a Response or an Error) home. Two routes, one per
- * strategy:
- * - to a schedule: `__settleSchedule` on the origin, which runs the
- *   continuation stored in the origin's own timeout alarm. Safe to repeat:
- *   only the first delivery (or the alarm) wins.
- * - with the continuation: whoever won the job at the orchestrator puts the
- *   outcome in the continuation's placeholders and runs it on the origin
- *   through `__executeChain`, the door every Lumenize call uses.
+ * Getting an outcome (a Response or an Error) home: through the origin's
+ * `__settle` door, to the pending outcome the origin made at the call site.
+ * The door runs the continuation for the first delivery only, so a delivery
+ * whose RPC failed can be sent again: repeating it is what makes delivery
+ * survive an origin that is restarting, evicted or briefly unreachable.
  */
-import { assertOperationChain, describeChain, type Argument, type OperationChain, type Operation } from "../chains";
-import { sealChainAsync, sealOutcome, type ChainOutcome, type Identity } from "../envelope";
-import { parse, postprocess } from "../structured-clone";
+import { sealOutcome, type ChainOutcome } from "../envelope";
 import { retrying } from "./batch";
-import { calleeOf, originStub } from "./bindings";
-import type { OriginAddress } from "./types";
+import { orchestratorStub, originStub } from "./bindings";
+import type { Delivery, OrchestratorAddress } from "./types";
 
-/** Attempts at reaching the origin's `__settleSchedule` (the door is idempotent, so repeating is safe). */
-const SETTLE_ATTEMPTS = 3;
-const SETTLE_BACKOFF_MS = 100;
+/** Wait before the second attempt; it doubles up to {@link MAX_BACKOFF_MS}. */
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2_000;
+/** Attempts at telling the orchestrator (idempotent there, so safe to repeat). */
+const REPORT_ATTEMPTS = 3;
+
+/** Whether `value` is a well-formed {@link Delivery}, as a job from elsewhere must carry. */
+export function isDelivery(value: unknown): value is Delivery {
+  const { origin, token, deadline } = (value ?? {}) as Partial<Delivery>;
+  return typeof origin?.binding === "string" && typeof origin?.id === "string" && typeof token === "string" && typeof deadline === "number" && Number.isFinite(deadline);
+}
 
 /** The outcome in wire form, as the envelope seals every outcome. Never rejects. */
 export function sealResult(result: Response | Error): Promise<ChainOutcome> {
@@ -25,54 +28,39 @@ export function sealResult(result: Response | Error): Promise<ChainOutcome> {
 }
 
 /**
- * Delivers to the origin's schedule; resolves with whether this delivery ran
- * the continuation (`false`: the timeout or an earlier delivery did).
- * @throws the last RPC error if the origin could not be reached at all.
+ * Delivers `outcome` to the pending outcome `id`, again and again while the
+ * origin cannot be reached, until `delivery.deadline` (when the origin
+ * answers on its own) or `until`, whichever is sooner. Resolves `true` if
+ * this delivery ran the continuation, `false` if the outcome was already
+ * decided (the deadline, or another delivery, came first), or `undefined`
+ * if the origin could not be reached in time. Never rejects.
  */
-export function deliverToSchedule(env: unknown, origin: OriginAddress, scheduleId: string, outcome: ChainOutcome): Promise<boolean> {
-  // A fresh stub per attempt: a stub that saw an exception may be broken.
-  return retrying(SETTLE_ATTEMPTS, SETTLE_BACKOFF_MS, () => originStub(env, origin).__settleSchedule(scheduleId, outcome));
-}
-
-/**
- * Runs `continuation` (as stored: `stringifySync` text) on the origin with
- * `result` in its placeholders. Once: `__executeChain` is not idempotent, so
- * a failed attempt is reported, not repeated. Never rejects.
- */
-export async function deliverContinuation(
-  env: unknown,
-  origin: OriginAddress,
-  continuation: string,
-  result: unknown,
-  meta: { caller?: Identity; requestId: string },
-): Promise<void> {
-  let chain: OperationChain | undefined;
-  try {
-    const decoded = parse(continuation);
-    assertOperationChain(decoded);
-    chain = decoded;
-    const envelope = await sealChainAsync(fillPlaceholders(chain, result), { caller: meta.caller, callee: calleeOf(origin), callId: meta.requestId });
-    const outcome = await originStub(env, origin).__executeChain(envelope);
-    if (!outcome.ok) {
-      console.error(`[lumenize] proxy-fetch ${meta.requestId}: continuation ${describeChain(chain)} threw`, postprocess(outcome.error));
+export async function deliver(env: unknown, delivery: Delivery, id: string, outcome: ChainOutcome, until = delivery.deadline): Promise<boolean | undefined> {
+  const stop = Math.min(until, delivery.deadline);
+  for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+    try {
+      // A fresh stub per attempt: a stub that saw an exception may be broken.
+      return await originStub(env, delivery.origin).__settle(id, delivery.token, outcome);
+    } catch (error) {
+      if (Date.now() + backoff >= stop) {
+        console.error(`[lumenize] proxy-fetch ${id}: could not reach the origin (binding "${delivery.origin.binding}") to deliver the outcome; its own deadline will answer.`, error);
+        return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoff));
     }
-  } catch (error) {
-    console.error(
-      `[lumenize] proxy-fetch ${meta.requestId}: could not run ${chain ? describeChain(chain) : "the continuation"} on its Durable Object (binding "${origin.binding}"); it did not run and will not be retried.`,
-      error,
-    );
   }
 }
 
-/** The chain with every result placeholder (nested chains included) replaced by `result`. */
-export function fillPlaceholders(chain: OperationChain, result: unknown): OperationChain {
-  return chain.map((operation): Operation => {
-    if (operation.type !== "apply") return operation;
-    const args = operation.args.map((arg): Argument => {
-      if ("placeholder" in arg) return { value: result };
-      if ("chain" in arg) return { chain: fillPlaceholders(arg.chain, result) };
-      return arg;
-    });
-    return { type: "apply", args };
-  });
+/**
+ * Tells the orchestrator that the executor's outcome of job `id` reached the
+ * origin, so it counts the job as delivered and forgets it. Best effort: if
+ * this never arrives, the orchestrator finds out at the job's deadline.
+ * Never rejects.
+ */
+export async function reportDelivered(env: unknown, orchestrator: OrchestratorAddress, id: string, token: string): Promise<void> {
+  try {
+    await retrying(REPORT_ATTEMPTS, FIRST_BACKOFF_MS, () => orchestratorStub(env, orchestrator).__delivered(id, token));
+  } catch (error) {
+    console.warn(`[lumenize] proxy-fetch ${id}: could not tell the orchestrator "${orchestrator.binding}" the outcome was delivered; it will count it at the job's deadline.`, error);
+  }
 }

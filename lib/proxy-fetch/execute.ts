@@ -2,13 +2,12 @@
  * What an executor does with a job, shared by `FetchExecutor` and
  * `FetchExecutorRpcTarget`: accept it at once, then, under the host's
  * `waitUntil`, fetch with the job's own timeout (and retries, if asked),
- * and deliver the Response or Error home by the job's reply route.
+ * deliver the Response or Error to the origin's pending outcome, and, for
+ * an orchestrated job, tell the orchestrator.
  */
-import type { Identity } from "../envelope";
 import { InvalidInputError, TimeoutError } from "../errors";
 import { postprocess } from "../structured-clone";
-import { orchestratorStub } from "./bindings";
-import { deliverContinuation, deliverToSchedule, sealResult } from "./deliver";
+import { deliver, isDelivery, reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import type { FetchJob, ResolvedRetry } from "./types";
 
@@ -20,9 +19,9 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
  * starts, so the caller (a Durable Object) is not billed while it runs.
  * @throws {InvalidInputError} for a malformed job: nothing is started.
  */
-export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Promise<unknown>) => void, caller: Identity): void {
+export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Promise<unknown>) => void): void {
   assertFetchJob(job);
-  keepAlive(runFetchJob(env, job, caller));
+  keepAlive(runFetchJob(env, job));
 }
 
 /**
@@ -44,36 +43,15 @@ export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (str
 }
 
 /** Fetches and delivers. Never rejects: every failure ends as a delivered Error or a log line. */
-export async function runFetchJob(env: unknown, job: FetchJob, caller: Identity): Promise<void> {
+export async function runFetchJob(env: unknown, job: FetchJob): Promise<void> {
   const result = await performFetch(job);
   if (job.testMode?.simulateDeliveryFailure) {
     console.warn(`[lumenize] proxy-fetch ${job.id}: testMode.simulateDeliveryFailure dropped the result; the timeout fallback will answer.`);
     return;
   }
-  try {
-    const reply = job.reply;
-    switch (reply.kind) {
-      case "schedule": {
-        const ran = await deliverToSchedule(env, reply.origin, reply.scheduleId, await sealResult(result));
-        if (!ran) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the timeout had answered; dropped.`);
-        return;
-      }
-      case "orchestrator": {
-        // The claim is the arbitration: of the executor and the orchestrator's timeout, only one gets the job.
-        const claim = await orchestratorStub(env, reply).__claim(job.id);
-        if (!claim) {
-          console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the timeout had answered; dropped.`);
-          return;
-        }
-        await deliverContinuation(env, claim.origin, claim.continuation, result, { caller, requestId: job.id });
-        return;
-      }
-      default:
-        reply satisfies never;
-    }
-  } catch (error) {
-    console.error(`[lumenize] proxy-fetch ${job.id}: the result could not be delivered; the origin's timeout will answer.`, error);
-  }
+  const ran = await deliver(env, job.deliver, job.id, await sealResult(result));
+  if (ran === false) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the outcome was decided (the timeout answered); dropped.`);
+  if (ran && job.orchestrator) await reportDelivered(env, job.orchestrator, job.id, job.deliver.token);
 }
 
 /**
@@ -152,19 +130,11 @@ function messageOf(error: unknown): string {
 export function assertFetchJob(job: unknown): asserts job is FetchJob {
   const fail = (problem: string) =>
     new InvalidInputError(`Malformed proxy-fetch job: ${problem}. Jobs are made by proxyFetch()/proxyFetchSimple(); do not call executeFetch() by hand.`);
-  if (typeof job !== "object" || job === null || (job as { v?: unknown }).v !== 1) throw fail("expected { v: 1, ... }");
-  const { id, request, timeout, reply } = job as Partial<FetchJob>;
+  if (typeof job !== "object" || job === null || (job as { v?: unknown }).v !== 2) throw fail("expected { v: 2, ... }");
+  const { id, request, timeout, deliver, orchestrator } = job as Partial<FetchJob>;
   if (typeof id !== "string" || id === "") throw fail("no id");
   if (request === undefined || request === null) throw fail("no request");
   if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) throw fail("timeout must be a positive number of milliseconds");
-  const kind = (reply as { kind?: unknown } | undefined)?.kind;
-  if (kind === "schedule") {
-    const { origin, scheduleId } = reply as Extract<FetchJob["reply"], { kind: "schedule" }>;
-    if (typeof scheduleId !== "string" || typeof origin?.binding !== "string" || typeof origin?.id !== "string") throw fail("incomplete schedule reply");
-  } else if (kind === "orchestrator") {
-    const { binding, name } = reply as Extract<FetchJob["reply"], { kind: "orchestrator" }>;
-    if (typeof binding !== "string" || typeof name !== "string") throw fail("incomplete orchestrator reply");
-  } else {
-    throw fail(`unknown reply kind ${JSON.stringify(String(kind))}`);
-  }
+  if (!isDelivery(deliver)) throw fail("incomplete delivery (origin, token, deadline)");
+  if (orchestrator !== undefined && (typeof orchestrator?.binding !== "string" || typeof orchestrator?.name !== "string")) throw fail("incomplete orchestrator");
 }

@@ -29,7 +29,7 @@ export class FetchExecutor<Env = Cloudflare.Env> extends LumenizeWorker<Env> {
    * @throws {InvalidInputError} for a malformed job.
    */
   executeFetch(job: FetchJob): void {
-    acceptFetchJob(this.env, job, (work) => this.ctx.waitUntil(work), this.lmz.identity);
+    acceptFetchJob(this.env, job, (work) => this.ctx.waitUntil(work));
   }
 
   /**
@@ -73,7 +73,7 @@ export class FetchExecutorRpcTarget extends LumenizeRpcTarget {
 
   /** As {@link FetchExecutor.executeFetch}. */
   executeFetch(job: FetchJob): void {
-    acceptFetchJob(this.#env, job, this.#waitUntil, this.lmz.identity);
+    acceptFetchJob(this.#env, job, this.#waitUntil);
   }
 
   /** As {@link FetchExecutor.executeFetches}. */

@@ -3,8 +3,9 @@
  * (billed CPU, not DO wall-clock) and delivered back, exactly once, to a
  * continuation that receives the `Response` or an `Error` through
  * `$response`. Two strategies: `proxyFetch` (a `FetchOrchestrator` DO keeps
- * the queue) and `proxyFetchSimple` (one alarm on the caller is the only
- * record).
+ * the queue) and `proxyFetchSimple` (no orchestrator). Both store one
+ * pending outcome on the caller (`this.lmz.alarms.expect`), which decides,
+ * once, between the delivered outcome and the deadline.
  *
  * @see https://lumenize.dev/docs/capabilities/proxy-fetch
  * @module
@@ -25,12 +26,12 @@ export {
   DEFAULT_TIMEOUT,
 } from "./types";
 export type {
+  Delivery,
   ExecutorKind,
   FetchJob,
   FetchOrchestratorStats,
-  FetchReply,
-  JobClaim,
   OrchestratedJob,
+  OrchestratorAddress,
   OriginAddress,
   ProxyFetchOptions,
   ProxyFetchSimpleOptions,

@@ -3,7 +3,7 @@
  * be checked synchronously is checked here, before anything is stored or
  * sent, and fails with a `ProxyFetchError` that says what to fix.
  */
-import type { LumenizeBase } from "../base";
+import { runtimeOf, type DurableObjectRuntime, type LumenizeBase } from "../base";
 import { getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
 import { DataCloneError, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
 import { isNamespace } from "../envelope";
@@ -25,9 +25,16 @@ import {
 /** What may be proxied: an absolute http(s) URL, or a Request (method, headers and body go along). */
 export type ProxyFetchInput = string | URL | Request;
 
+/** Which strategy is calling. */
+export type Strategy = "simple" | "orchestrated";
+
+/** The largest time a Date can hold, in epoch milliseconds. */
+const MAX_TIME = 8.64e15;
+
 /** A validated call, ready to store and send. */
 export interface PreparedFetch {
   readonly host: LumenizeBase<unknown>;
+  readonly runtime: DurableObjectRuntime;
   readonly env: unknown;
   readonly chain: OperationChain;
   readonly request: Request;
@@ -35,6 +42,15 @@ export interface PreparedFetch {
   readonly url: string;
   readonly timeout: number;
   readonly gracePeriod: number;
+  /** Call time + timeout + gracePeriod, epoch ms: when a result that has not come is presumed lost. */
+  readonly deadline: number;
+  /**
+   * The origin's own deadline, epoch ms: the {@link deadline} for
+   * `proxyFetchSimple`; one more gracePeriod for `proxyFetch`, whose
+   * orchestrator answers at the deadline, so the origin only answers when
+   * the orchestrator could not.
+   */
+  readonly backstop: number;
   readonly executor: { readonly binding: string; readonly kind: ExecutorKind };
   readonly origin: OriginAddress;
   readonly retry?: ResolvedRetry;
@@ -45,16 +61,18 @@ export interface PreparedFetch {
 
 /** @throws {ProxyFetchError} naming the first problem found. */
 export function prepare(
-  api: string,
+  strategy: Strategy,
   host: LumenizeBase<unknown>,
   input: ProxyFetchInput,
   continuation: AnyChain,
   options: ProxyFetchSimpleOptions,
 ): PreparedFetch {
-  const lmz = (host as { lmz?: Partial<LumenizeBase<unknown>["lmz"]> } | undefined)?.lmz;
-  if (!lmz?.alarms || typeof lmz.id !== "string") {
+  const api = strategy === "simple" ? "proxyFetchSimple" : "proxyFetch";
+  const runtime = runtimeOf(host);
+  if (!runtime) {
     throw new ProxyFetchError(`${api}() needs the calling Durable Object as its first argument: pass \`this\` from a LumenizeBase.`);
   }
+  const lmz = host.lmz;
   const chain = getOperationChain(continuation);
   if (!chain || !hasPlaceholder(chain)) {
     throw new ProxyFetchError(
@@ -66,7 +84,15 @@ export function prepare(
   const url = request.url;
   const timeout = checkTime(options.timeout ?? DEFAULT_TIMEOUT, "timeout", false);
   const gracePeriod = checkTime(options.gracePeriod ?? DEFAULT_GRACE_PERIOD, "gracePeriod", true);
-  const env = (host as unknown as { env: unknown }).env;
+  const now = Date.now();
+  const deadline = now + timeout + gracePeriod;
+  const backstop = strategy === "simple" ? deadline : deadline + gracePeriod;
+  if (!(backstop <= MAX_TIME)) {
+    throw new ProxyFetchError(
+      `Invalid timeout ${timeout} or gracePeriod ${gracePeriod}: ${strategy === "simple" ? "timeout + gracePeriod" : "timeout + 2 × gracePeriod"} from now ends after the last time a Date can hold. Give durations in milliseconds, e.g. { timeout: 20_000 }.`,
+    );
+  }
+  const env = runtime.env;
 
   const executorKind = options.executorKind ?? "worker";
   if (executorKind !== "worker" && executorKind !== "rpc-target") {
@@ -92,6 +118,7 @@ export function prepare(
   }
   return {
     host,
+    runtime,
     env,
     chain,
     request,
@@ -99,6 +126,8 @@ export function prepare(
     url,
     timeout,
     gracePeriod,
+    deadline,
+    backstop,
     executor: { binding: executorBinding, kind: executorKind },
     origin: lmz.name === undefined ? { binding: originBinding, id: lmz.id } : { binding: originBinding, name: lmz.name, id: lmz.id },
     retry: resolveRetry(options.retry),

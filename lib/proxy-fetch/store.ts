@@ -1,29 +1,48 @@
 /**
  * The orchestrator's job table, every statement synchronous. One row per
- * job from enqueue until it is claimed (by the executor's result, a dispatch
- * failure or the timeout sweep): claiming deletes the row, so a second claim
- * finds nothing. `WITHOUT ROWID`, so the primary key is the table; the
- * index serves the sweep's "due by now" and "next deadline" queries.
+ * job, from enqueue until the job ends; the row is deleted, and the job
+ * counted in exactly one bucket (delivered, timed out, failed), in the same
+ * synchronous stretch, so a crash cannot count a job twice or lose it.
+ * `WITHOUT ROWID`, so the primary key is the table; the index serves the
+ * sweep's "due by now" and "next deadline" queries.
+ *
+ * The continuation is not here: it stays on the origin, in its pending
+ * outcome. What is here is what it takes to deliver to that outcome (the
+ * origin's address and token) and, for a job that may be sent twice, the job
+ * itself, to send again after a restart.
  */
-import type { OriginAddress } from "./types";
+import { LazyTable } from "../sql";
+import type { Delivery, OriginAddress } from "./types";
 
 export const JOBS_TABLE = "__lmz_proxy_fetch_jobs";
 const COUNTERS_KEY = "__lumenize:proxy-fetch:counters";
 
+/** Where a job is. */
+export type JobState =
+  /** Handed to the executor (or about to be); it has not confirmed it took the job. */
+  | "pending"
+  /** The executor took it. */
+  | "in-flight"
+  /** Stranded by a restart while pending, and not sent again (its method may not be repeated): it waits for its deadline. */
+  | "unconfirmed";
+
 export interface JobRow extends Record<string, SqlStorageValue> {
   id: string;
-  /** `pending` until the executor accepts the job, then `in-flight`. */
-  state: string;
+  state: JobState;
   method: string;
   url: string;
   /** JSON of the {@link OriginAddress}. */
   origin: string;
-  /** The continuation, structured-clone text. */
-  continuation: string;
-  /** Epoch milliseconds: enqueue time + timeout + gracePeriod. */
+  /** The origin's pending outcome's token. */
+  token: string;
+  /** Epoch milliseconds: call time + timeout + gracePeriod. */
   deadline: number;
+  /** Epoch milliseconds: the origin's own deadline (one gracePeriod later). */
+  backstop: number;
   /** timeout + gracePeriod, in milliseconds, for the timeout's message. */
   budget: number;
+  /** JSON of the job to send again after a restart, or null when it may not be sent twice. */
+  dispatch: string | null;
 }
 
 export const SQL = {
@@ -33,17 +52,22 @@ export const SQL = {
     method TEXT NOT NULL,
     url TEXT NOT NULL,
     origin TEXT NOT NULL,
-    continuation TEXT NOT NULL,
+    token TEXT NOT NULL,
     deadline INTEGER NOT NULL,
-    budget INTEGER NOT NULL
+    backstop INTEGER NOT NULL,
+    budget INTEGER NOT NULL,
+    dispatch TEXT
   ) WITHOUT ROWID`,
   createIndex: `CREATE INDEX IF NOT EXISTS ${JOBS_TABLE}_by_deadline ON ${JOBS_TABLE} (deadline)`,
-  tableExists: `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${JOBS_TABLE}'`,
   /** Idempotent: an origin retrying an enqueue whose ack was lost adds nothing. */
-  insert: `INSERT OR IGNORE INTO ${JOBS_TABLE} (id, state, method, url, origin, continuation, deadline, budget) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)`,
-  accepted: `UPDATE ${JOBS_TABLE} SET state = 'in-flight' WHERE id = ? AND state = 'pending'`,
-  claim: `DELETE FROM ${JOBS_TABLE} WHERE id = ? RETURNING *`,
-  claimDue: `DELETE FROM ${JOBS_TABLE} WHERE deadline <= ? RETURNING *`,
+  insert: `INSERT OR IGNORE INTO ${JOBS_TABLE} (id, state, method, url, origin, token, deadline, backstop, budget, dispatch) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+  accepted: `UPDATE ${JOBS_TABLE} SET state = 'in-flight' WHERE id = ?`,
+  unconfirmed: `UPDATE ${JOBS_TABLE} SET state = 'unconfirmed' WHERE id = ? AND state = 'pending'`,
+  take: `DELETE FROM ${JOBS_TABLE} WHERE id = ? RETURNING *`,
+  takeDelivered: `DELETE FROM ${JOBS_TABLE} WHERE id = ? AND token = ? RETURNING id`,
+  takeDue: `DELETE FROM ${JOBS_TABLE} WHERE deadline <= ? RETURNING *`,
+  pending: `SELECT * FROM ${JOBS_TABLE} WHERE state = 'pending'`,
+  anyPending: `SELECT 1 FROM ${JOBS_TABLE} WHERE state = 'pending' LIMIT 1`,
   nextDeadline: `SELECT deadline FROM ${JOBS_TABLE} ORDER BY deadline LIMIT 1`,
   countByState: `SELECT state, COUNT(*) AS n FROM ${JOBS_TABLE} GROUP BY state`,
 } as const;
@@ -55,62 +79,82 @@ export interface Counters {
   failed: number;
 }
 
-/** Synchronous access to the job table. Until the first job, the table does not exist and reads write nothing. */
+/**
+ * Synchronous access to the job table. Until the first job the table does
+ * not exist and reads write nothing; after `deleteAll()` it is made again.
+ */
 export class JobTable {
   readonly #storage: DurableObjectStorage;
-  readonly #sql: SqlStorage;
-  #exists: boolean;
+  readonly #table: LazyTable;
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
-    this.#sql = storage.sql;
-    this.#exists = this.#sql.exec(SQL.tableExists).toArray().length > 0;
+    this.#table = new LazyTable(storage.sql, JOBS_TABLE, [SQL.createTable, SQL.createIndex]);
   }
 
   /** Returns whether the row is new. */
   insert(row: Omit<JobRow, "state">): boolean {
-    if (!this.#exists) {
-      this.#sql.exec(SQL.createTable);
-      this.#sql.exec(SQL.createIndex);
-      this.#exists = true;
-    }
-    return this.#sql.exec(SQL.insert, row.id, row.method, row.url, row.origin, row.continuation, row.deadline, row.budget).rowsWritten > 0;
+    const { id, method, url, origin, token, deadline, backstop, budget, dispatch } = row;
+    return this.#table.write(SQL.insert, id, method, url, origin, token, deadline, backstop, budget, dispatch).rowsWritten > 0;
   }
 
   accepted(id: string): void {
-    if (this.#exists) this.#sql.exec(SQL.accepted, id);
+    this.#table.query(SQL.accepted, id);
   }
 
-  /** Removes the job and returns it, once: `undefined` if someone claimed it first. */
-  claim(id: string, outcome: keyof Counters): JobRow | undefined {
-    if (!this.#exists) return undefined;
-    const row = this.#sql.exec<JobRow>(SQL.claim, id).toArray()[0];
-    if (row) this.#count(outcome, 1);
+  unconfirmed(id: string): void {
+    this.#table.query(SQL.unconfirmed, id);
+  }
+
+  /** Ends the job as failed and returns it, once: `undefined` if it had already ended. */
+  fail(id: string): JobRow | undefined {
+    const row = this.#table.query<JobRow>(SQL.take, id).rows[0];
+    if (row) this.#count("failed", 1);
     return row;
   }
 
-  /** Removes and returns every job whose deadline is `now` or earlier. */
-  claimDue(now: number): JobRow[] {
-    if (!this.#exists) return [];
-    const rows = this.#sql.exec<JobRow>(SQL.claimDue, now).toArray();
+  /** Ends the job as delivered, if `token` is its token; returns whether it did. */
+  delivered(id: string, token: string): boolean {
+    const ended = this.#table.query(SQL.takeDelivered, id, token).rows.length > 0;
+    if (ended) this.#count("delivered", 1);
+    return ended;
+  }
+
+  /** Ends, as timed out, every job whose deadline is `now` or earlier, and returns them. */
+  timeOutDue(now: number): JobRow[] {
+    const rows = this.#table.query<JobRow>(SQL.takeDue, now).rows;
     if (rows.length > 0) this.#count("timedOut", rows.length);
     return rows;
   }
 
-  nextDeadline(): number | undefined {
-    if (!this.#exists) return undefined;
-    return this.#sql.exec<{ deadline: number }>(SQL.nextDeadline).toArray()[0]?.deadline;
+  pending(): JobRow[] {
+    return this.#table.query<JobRow>(SQL.pending).rows;
   }
 
-  countByState(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    if (!this.#exists) return counts;
-    for (const { state, n } of this.#sql.exec<{ state: string; n: number }>(SQL.countByState)) counts[state] = n;
+  anyPending(): boolean {
+    return this.#table.query(SQL.anyPending).rows.length > 0;
+  }
+
+  nextDeadline(): number | undefined {
+    return this.#table.query<{ deadline: number }>(SQL.nextDeadline).rows[0]?.deadline;
+  }
+
+  countByState(): Partial<Record<JobState, number>> {
+    const counts: Partial<Record<JobState, number>> = {};
+    for (const { state, n } of this.#table.query<{ state: JobState; n: number }>(SQL.countByState).rows) counts[state] = n;
     return counts;
   }
 
   counters(): Counters {
     return this.#storage.kv.get<Counters>(COUNTERS_KEY) ?? { delivered: 0, timedOut: 0, failed: 0 };
+  }
+
+  /** Moves one ended job from one bucket to another, once it turns out it ended otherwise. */
+  recount(from: keyof Counters, to: keyof Counters): void {
+    const counters = this.counters();
+    counters[from] -= 1;
+    counters[to] += 1;
+    this.#storage.kv.put(COUNTERS_KEY, counters);
   }
 
   #count(outcome: keyof Counters, by: number): void {
@@ -120,6 +164,7 @@ export class JobTable {
   }
 }
 
-export function originOf(row: JobRow): OriginAddress {
-  return JSON.parse(row.origin) as OriginAddress;
+/** Where and how to deliver to a job's origin. */
+export function deliveryOf(row: JobRow): Delivery {
+  return { origin: JSON.parse(row.origin) as OriginAddress, token: row.token, deadline: row.backstop };
 }

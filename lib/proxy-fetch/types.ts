@@ -105,17 +105,28 @@ export interface ProxyFetchOptions extends ProxyFetchSimpleOptions {
   readonly orchestratorName?: string;
 }
 
-/** What `FetchOrchestrator.stats()` reports. */
+/**
+ * What `FetchOrchestrator.stats()` reports: every job the orchestrator took
+ * is in exactly one of these, from its enqueue until the orchestrator's
+ * storage is wiped.
+ */
 export interface FetchOrchestratorStats {
-  /** Stored, not yet accepted by the executor. */
+  /** Waiting for the executor to confirm it took the job. */
   readonly pending: number;
-  /** Accepted by the executor, no result claimed yet. */
+  /** Taken by the executor; no outcome delivered yet. */
   readonly inFlight: number;
-  /** Results claimed by executors and handed to their origins, since the orchestrator was created. */
+  /**
+   * Ended with the executor's outcome (a Response, or the fetch's own
+   * `TimeoutError` or `ProxyFetchError`) delivered to the origin.
+   */
   readonly delivered: number;
-  /** Jobs that reached `timeout + gracePeriod` with no result and got a `TimeoutError`, likewise. */
+  /**
+   * Ended with no outcome by `timeout + gracePeriod`: the orchestrator
+   * answered the origin with a `TimeoutError` (or, if it could not reach the
+   * origin, the origin's own deadline did, one `gracePeriod` later).
+   */
   readonly timedOut: number;
-  /** Jobs the executor could not be reached for and got a `ProxyFetchError`, likewise. */
+  /** Ended because the executor refused the job or could not be reached: the origin got a `ProxyFetchError`. */
   readonly failed: number;
 }
 
@@ -148,49 +159,56 @@ export interface OriginAddress {
 /** Retry options with every default applied, or absent for no retry. */
 export type ResolvedRetry = Required<RetryOptions>;
 
-/** How the executor hands back its outcome. */
-export type FetchReply =
-  /** Simple strategy: `__settleSchedule(scheduleId, outcome)` on the origin. */
-  | { readonly kind: "schedule"; readonly origin: OriginAddress; readonly scheduleId: string }
-  /** Orchestrated: claim the job at the orchestrator, then run its continuation on the origin. */
-  | { readonly kind: "orchestrator"; readonly binding: string; readonly name: string };
+/**
+ * Where a job's outcome goes: the origin's pending outcome, through its
+ * `__settle` door. Safe to repeat: only the first delivery runs the
+ * continuation.
+ */
+export interface Delivery {
+  readonly origin: OriginAddress;
+  /** The pending outcome's token: the door refuses a delivery without it. */
+  readonly token: string;
+  /** The origin's own deadline, epoch milliseconds: past it the origin has answered, so delivering stops. */
+  readonly deadline: number;
+}
+
+/** The orchestrator as the origin addressed it. */
+export interface OrchestratorAddress {
+  readonly binding: string;
+  readonly name: string;
+}
 
 /** What an executor's `executeFetch` receives. */
 export interface FetchJob {
   /** Format version. */
-  readonly v: 1;
-  /** The request id `proxyFetch`/`proxyFetchSimple` returned. */
+  readonly v: 2;
+  /** The request id `proxyFetch`/`proxyFetchSimple` returned: the id of the origin's pending outcome. */
   readonly id: string;
   /** The `Request`, through structured-clone (body included). */
   readonly request: Intermediate;
   /** Milliseconds for the outbound fetch, retries included. */
   readonly timeout: number;
   readonly retry?: ResolvedRetry;
-  readonly reply: FetchReply;
+  readonly deliver: Delivery;
+  /** Orchestrated only: told once the outcome is delivered, so it counts the job and forgets it. */
+  readonly orchestrator?: OrchestratorAddress;
   readonly testMode?: ProxyFetchSimpleOptions["testMode"];
 }
 
 /** What the origin enqueues at the orchestrator. */
 export interface OrchestratedJob {
-  readonly v: 1;
+  readonly v: 2;
   readonly id: string;
   readonly method: string;
   readonly url: string;
   readonly request: Intermediate;
-  /** The continuation's operation chain, through structured-clone `stringifySync`. */
-  readonly continuation: string;
-  readonly origin: OriginAddress;
   readonly timeout: number;
   readonly gracePeriod: number;
+  /** When the orchestrator answers a `TimeoutError` if no outcome was delivered: call time + timeout + gracePeriod, epoch ms. */
+  readonly deadline: number;
+  readonly deliver: Delivery;
   readonly executor: { readonly binding: string; readonly kind: ExecutorKind };
-  /** The orchestrator as the origin addressed it, so the executor can claim there. */
-  readonly orchestrator: { readonly binding: string; readonly name: string };
+  readonly orchestrator: OrchestratorAddress;
   readonly retry?: ResolvedRetry;
   readonly testMode?: ProxyFetchSimpleOptions["testMode"];
-}
-
-/** What the executor gets back when it wins the claim. */
-export interface JobClaim {
-  readonly origin: OriginAddress;
-  readonly continuation: string;
 }

@@ -4,21 +4,14 @@
  */
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { $schedule, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS, type Schedule } from "../../lib";
+import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
-let errors: MockInstance<typeof console.error>;
-let warnings: MockInstance<typeof console.warn>;
-beforeEach(() => {
-  errors = vi.spyOn(console, "error").mockImplementation(() => {});
-  warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const logs = muteLogs();
 
 describe("a throwing handler", () => {
   it("is retried on its own with backoff while the others run exactly once, then dropped with its Error logged", async () => {
@@ -60,9 +53,9 @@ describe("a throwing handler", () => {
 
     expect(await tagsOf(stub)).toEqual(["a", "b", "c", "b", "b", "b", "b"]);
     expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
-    expect(warnings).toHaveBeenCalledTimes(MAX_ATTEMPTS - 1);
-    expect(errors).toHaveBeenCalledTimes(1);
-    const [message, error] = errors.mock.calls[0];
+    expect(logs.warnings).toHaveBeenCalledTimes(MAX_ATTEMPTS - 1);
+    expect(logs.errors).toHaveBeenCalledTimes(1);
+    const [message, error] = logs.errors.mock.calls[0];
     expect(message).toBe('[lumenize] alarms: schedule "b" (explode(…)) failed 5 times and was dropped.');
     expect(error).toMatchObject({ message: "continuation b exploded" });
   });
@@ -91,7 +84,7 @@ describe("a throwing handler", () => {
       const next = probe.lmz.alarms.getSchedule("nightly");
       expect(next?.time).toBe(made.time);
       expect(probe.deliveries()).toHaveLength(MAX_ATTEMPTS);
-      expect(errors.mock.calls[0][0]).toMatch(/failed 5 times and was dropped until its next occurrence/);
+      expect(logs.errors.mock.calls[0][0]).toMatch(/failed 5 times and was dropped until its next occurrence/);
       probe.lmz.alarms.cancelSchedule("nightly");
     });
   });
@@ -107,6 +100,6 @@ describe("a throwing handler", () => {
     const stub = env.PROBE.getByName(name);
     await vi.waitFor(async () => expect(await storedState(stub)).toEqual({ rows: 0, alarm: null }), { timeout: 5_000, interval: 20 });
     expect(await tagsOf(stub)).toEqual([]);
-    expect(errors.mock.calls.some(([message]) => /schedule "poison" .* was dropped/.test(String(message)))).toBe(true);
+    expect(logs.errors.mock.calls.some(([message]) => /schedule "poison" .* was dropped/.test(String(message)))).toBe(true);
   });
 });

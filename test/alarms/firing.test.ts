@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { $schedule, type Schedule } from "../../lib";
 import { expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState, tagsOf, waitForTags } from "./harness";
 
@@ -99,6 +99,21 @@ describe("firing through the platform alarm", () => {
       expect(await state.storage.getAlarm()).toBe(next?.time);
       expect(probe.deliveries().map((delivery) => delivery.tag)).toEqual(["tick"]);
       probe.lmz.alarms.cancelSchedule("tick");
+    });
+  });
+
+  it("arms the platform alarm as late as it can hold for a schedule centuries away, and keeps the schedule", async () => {
+    const { stub } = freshProbe("far-future");
+    await inProbe(stub, async (probe, state) => {
+      const errors = vi.spyOn(console, "error");
+      const far = probe.lmz.alarms.schedule(new Date(Date.UTC(2500, 0, 1)), probe.ctn().record($schedule, "far"));
+      // The platform refuses alarms after 2189: the alarm wakes the object then, which finds nothing due and re-arms.
+      expect(await state.storage.getAlarm()).toBe(Date.UTC(2189, 0, 1));
+      expect(errors).not.toHaveBeenCalled();
+      errors.mockRestore();
+      expect(await probe.lmz.alarms.triggerAlarms()).toEqual([]);
+      expect(await state.storage.getAlarm()).toBe(Date.UTC(2189, 0, 1));
+      probe.lmz.alarms.cancelSchedule(far.id);
     });
   });
 

@@ -50,10 +50,16 @@ export function inProbe<R>(stub: DurableObjectStub<ProbeDO>, work: (probe: Probe
 }
 
 // #region clean
-/** How many schedule rows the DO holds (0 before its first schedule: no table yet). */
+/** Lumenize's tables that hold what the platform alarm waits for: schedules and pending outcomes. */
+const TABLES = ["__lmz_alarms", "__lmz_outcomes"];
+
+/** How many schedules and pending outcomes the DO holds (0 before the first: no table yet). */
 export function rowCount(sql: SqlStorage): number {
-  const table = sql.exec("SELECT 1 FROM sqlite_master WHERE name = '__lmz_alarms'").toArray();
-  return table.length === 0 ? 0 : Number(sql.exec("SELECT COUNT(*) AS n FROM __lmz_alarms").one().n);
+  return tablesIn(sql).reduce((sum, table) => sum + Number(sql.exec(`SELECT COUNT(*) AS n FROM ${table}`).one().n), 0);
+}
+
+function tablesIn(sql: SqlStorage): string[] {
+  return TABLES.filter((table) => sql.exec("SELECT 1 FROM sqlite_master WHERE name = ?", table).toArray().length > 0);
 }
 
 /** Rows and platform alarm of a DO, as seen from inside it. */
@@ -88,7 +94,7 @@ export function expectCleanAfterEach(): void {
       const state = await storedState(stub);
       if (state.rows > 0 || state.alarm !== null) leftovers.push(`${key}: ${state.rows} rows, alarm ${state.alarm}`);
       await runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, ctx) => {
-        if (rowCount(ctx.storage.sql) > 0) ctx.storage.sql.exec("DELETE FROM __lmz_alarms");
+        for (const table of tablesIn(ctx.storage.sql)) ctx.storage.sql.exec(`DELETE FROM ${table}`);
         await ctx.storage.deleteAlarm();
       });
     }

@@ -1,7 +1,7 @@
 /**
  * Bad input fails at the call site with a ProxyFetchError that says what to
- * fix, and nothing is stored or sent: no alarm row on the origin, no job at
- * the orchestrator, no continuation run.
+ * fix, and nothing is stored or sent: no pending outcome on the origin, no
+ * job at the orchestrator, no continuation run.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -22,9 +22,9 @@ async function expectRefused(prefix: string, attempt: Attempt, expected: RegExp,
     expect(() => attempt(probe, orchestrator.options)).toThrow(expected);
   });
   await sleep(50);
-  expect(await storedState(stub)).toEqual({ tables: [], schedules: [], jobs: 0, alarm: null });
+  expect(await storedState(stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
   expect(await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => o.stats())).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
-  expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], jobs: 0, alarm: null });
+  expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
   await inOrigin(stub, (probe) => expect(probe.deliveries()).toEqual([]));
 }
 
@@ -118,6 +118,10 @@ describe("bad input at the call site", () => {
       [{ gracePeriod: -1 }, /Invalid gracePeriod -1/],
       [{ executorKind: "durable-object" as never }, /Invalid executorKind "durable-object"/],
       [{ retry: { attempts: 0 } }, /Invalid retry.attempts 0/],
+      // Each fits in a number, but not in a Date once added to now (alone, or summed).
+      [{ timeout: 8.64e15 }, /Invalid timeout 8640000000000000 or gracePeriod 10000: timeout \+ (2 × )?gracePeriod from now ends after the last time a Date can hold/],
+      [{ gracePeriod: 8.64e15 }, /Invalid timeout 20000 or gracePeriod 8640000000000000: .* ends after the last time a Date can hold/],
+      [{ timeout: 4.4e15, gracePeriod: 4.4e15 }, /ends after the last time a Date can hold/],
     ];
     for (const [bad, expected] of cases) {
       for (const attempt of both((fetcher, probe, options) => fetcher(probe, `${API}/a`, probe.ctn().record($response, "x"), { ...options, ...bad }))) {

@@ -2,8 +2,8 @@
  * Shared setup for the proxy-fetch tests: a fresh origin (ProbeDO) and a
  * fresh orchestrator instance per test, outcomes read back as plain data,
  * and an `afterEach` check that every object a test used ends clean: no
- * schedule rows, no job rows, no platform alarm (the pool does not reset
- * alarms between tests).
+ * schedule rows, no pending outcomes, no job rows, no platform alarm (the
+ * pool does not reset alarms between tests).
  */
 // #region clean
 import { env } from "cloudflare:workers";
@@ -79,8 +79,18 @@ export function waitForOutcomes(stub: DurableObjectStub<ProbeDO>, count: number,
 }
 
 // #region clean
+/** What a DO stores for proxy-fetch and alarms, from inside it. */
+export interface StoredState {
+  tables: string[];
+  schedules: { id: string; time: number }[];
+  /** Pending outcomes (the origin's side of a proxied fetch). */
+  outcomes: { id: string; token: string; time: number }[];
+  jobs: number;
+  alarm: number | null;
+}
+
 /** Tables and platform alarm of a DO, from inside it. */
-export function storedState(stub: AnyStub): Promise<{ tables: string[]; schedules: { id: string; time: number }[]; jobs: number; alarm: number | null }> {
+export function storedState(stub: AnyStub): Promise<StoredState> {
   return runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, state) => {
     const sql = state.storage.sql;
     const tables = sql
@@ -88,8 +98,9 @@ export function storedState(stub: AnyStub): Promise<{ tables: string[]; schedule
       .toArray()
       .map((row) => row.name);
     const schedules = tables.includes("__lmz_alarms") ? sql.exec<{ id: string; time: number }>("SELECT id, time FROM __lmz_alarms").toArray() : [];
+    const outcomes = tables.includes("__lmz_outcomes") ? sql.exec<{ id: string; token: string; time: number }>("SELECT id, token, time FROM __lmz_outcomes").toArray() : [];
     const jobs = tables.includes("__lmz_proxy_fetch_jobs") ? Number(sql.exec("SELECT COUNT(*) AS n FROM __lmz_proxy_fetch_jobs").one().n) : 0;
-    return { tables, schedules, jobs, alarm: await state.storage.getAlarm() };
+    return { tables, schedules, outcomes, jobs, alarm: await state.storage.getAlarm() };
   });
 }
 // #endregion clean
@@ -97,17 +108,18 @@ export function storedState(stub: AnyStub): Promise<{ tables: string[]; schedule
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // #region clean
-/** Every object a test used must end with no schedules, no jobs and no alarm; cleaned anyway. */
+/** Every object a test used must end with no schedules, no pending outcomes, no jobs and no alarm; cleaned anyway. */
 export function expectCleanAfterEach(): void {
   afterEach(async () => {
     const leftovers: string[] = [];
     for (const [key, reach] of used) {
       const state = await storedState(reach());
-      if (state.schedules.length > 0 || state.jobs > 0 || state.alarm !== null) {
-        leftovers.push(`${key}: ${state.schedules.length} schedules, ${state.jobs} jobs, alarm ${state.alarm}`);
+      if (state.schedules.length > 0 || state.outcomes.length > 0 || state.jobs > 0 || state.alarm !== null) {
+        leftovers.push(`${key}: ${state.schedules.length} schedules, ${state.outcomes.length} pending outcomes, ${state.jobs} jobs, alarm ${state.alarm}`);
       }
       await runInDurableObject(reach() as DurableObjectStub<ProbeDO>, async (_instance, ctx) => {
         if (state.schedules.length > 0) ctx.storage.sql.exec("DELETE FROM __lmz_alarms");
+        if (state.outcomes.length > 0) ctx.storage.sql.exec("DELETE FROM __lmz_outcomes");
         if (state.jobs > 0) ctx.storage.sql.exec("DELETE FROM __lmz_proxy_fetch_jobs");
         await ctx.storage.deleteAlarm();
       });

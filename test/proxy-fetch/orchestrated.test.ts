@@ -1,13 +1,14 @@
 /**
- * proxyFetch: the FetchOrchestrator keeps the job, the executor claims it
- * there and delivers straight to the origin, the orchestrator's sweep
- * answers what never came back. The origin stores nothing.
+ * proxyFetch: the FetchOrchestrator keeps the job, the executor delivers
+ * straight to the origin's pending outcome, the orchestrator's sweep answers
+ * what never came back. The origin stores one pending outcome while the
+ * fetch runs, and nothing after.
  */
 // #region timeout-first
 import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { $response, proxyFetch, type FetchOrchestrator } from "lumenize-do";
+import { $response, preprocess, proxyFetch, type FetchOrchestrator } from "lumenize-do";
 import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
@@ -50,14 +51,21 @@ describe("proxyFetch delivers", () => {
     expect(outcomes.find((outcome) => outcome.tag === "reset")?.error?.name).toBe("ProxyFetchError");
   });
 
-  it("stores nothing on the origin: no table, no alarm", async () => {
+  it("stores one pending outcome on the origin while the fetch runs, its deadline one grace period after the orchestrator's, and nothing after", async () => {
     const { stub } = freshOrigin("orch-nothing");
     const orchestrator = freshOrchestrator("nothing");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "a"), orchestrator.options));
+    const before = Date.now();
+    const id = await inOrigin(stub, (probe) =>
+      proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "a"), { ...orchestrator.options, timeout: 5_000, gracePeriod: 2_000 }),
+    );
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
-    expect(await storedState(stub)).toEqual({ tables: [], schedules: [], jobs: 0, alarm: null });
+    const during = await storedState(stub);
+    expect(during.outcomes.map((outcome) => outcome.id)).toEqual([id]);
+    expect(during.outcomes[0].time).toBeGreaterThanOrEqual(before + 9_000);
+    expect(during.outcomes[0].time).toBeLessThan(before + 9_500);
+    expect(during.schedules).toEqual([]);
     await waitForOutcomes(stub, 1);
-    expect(await storedState(stub)).toEqual({ tables: [], schedules: [], jobs: 0, alarm: null });
+    expect(await storedState(stub)).toEqual({ tables: ["__lmz_outcomes"], schedules: [], outcomes: [], jobs: 0, alarm: null });
   });
 
   it("delivers to an origin that was evicted while the fetch ran", async () => {
@@ -157,17 +165,19 @@ describe("proxyFetch timers and failures", () => {
 });
 
 describe("proxyFetch exactly once", () => {
-  it("answers a lost result with one TimeoutError from the sweep, and refuses the late claim", async () => {
+  it("answers a lost result with one TimeoutError from the sweep, and refuses the late delivery", async () => {
     const { stub } = freshOrigin("orch-lost");
     const orchestrator = freshOrchestrator("lost");
     const id = await inOrigin(stub, (probe) =>
       proxyFetch(probe, `${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 200, gracePeriod: 200, testMode: { simulateDeliveryFailure: true } }),
     );
+    const [{ token }] = (await storedState(stub)).outcomes;
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
-    // The executor's result turns up after all: its claim finds nothing, so it delivers nothing.
-    expect(await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => o.__claim(id))).toBeNull();
+    // The executor's result turns up after all: the origin's door refuses it.
+    expect(await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) })).toBe(false);
     await expectNoMoreThan(stub, 1);
+    expect(await statsOf(orchestrator.stub)).toMatchObject({ timedOut: 1, delivered: 0 });
   });
 
   it("runs the result and not the timeout when the result arrives first", async () => {

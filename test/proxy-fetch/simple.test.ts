@@ -1,4 +1,4 @@
-/** proxyFetchSimple: one alarm on the origin is the only record; whoever cancels it first answers. */
+/** proxyFetchSimple: one pending outcome on the origin is the only record; whoever settles it first answers. */
 // #region races
 import { describe, expect, it } from "vitest";
 import { $response, preprocess, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
@@ -59,22 +59,22 @@ describe("proxyFetchSimple delivers", () => {
 });
 
 describe("proxyFetchSimple storage", () => {
-  it("stores one alarm, fetch-<id>, holding the continuation and nothing else", async () => {
+  it("stores one pending outcome, id the request id, holding the continuation and nothing else", async () => {
     const { stub } = freshOrigin("simple-storage");
     const before = Date.now();
     const id = await inOrigin(stub, (probe) =>
       proxyFetchSimple(probe, `${API}/slow?delay=400`, probe.ctn().record($response, "a"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
     );
     const during = await storedState(stub);
-    expect(during.tables).toEqual(["__lmz_alarms"]);
-    expect(during.schedules.map((schedule) => schedule.id)).toEqual([`fetch-${id}`]);
-    // Armed at timeout + grace, not at timeout: the grace alarm only catches a lost result.
-    expect(during.schedules[0].time).toBeGreaterThanOrEqual(before + 3_000);
-    expect(during.schedules[0].time).toBeLessThan(before + 3_500);
-    expect(during.alarm).toBe(during.schedules[0].time);
+    expect(during.tables).toEqual(["__lmz_outcomes"]);
+    expect(during.outcomes.map((outcome) => outcome.id)).toEqual([id]);
+    // Armed at timeout + grace, not at timeout: the deadline only catches a lost result.
+    expect(during.outcomes[0].time).toBeGreaterThanOrEqual(before + 3_000);
+    expect(during.outcomes[0].time).toBeLessThan(before + 3_500);
+    expect(during.alarm).toBe(during.outcomes[0].time);
     await waitForOutcomes(stub, 1);
     const after = await storedState(stub);
-    expect(after.schedules).toEqual([]);
+    expect(after.outcomes).toEqual([]);
     expect(after.alarm).toBeNull();
   });
 });
@@ -159,7 +159,7 @@ describe("proxyFetchSimple failures", () => {
 
 // #region races
 describe("proxyFetchSimple exactly once", () => {
-  it("answers a lost result with one TimeoutError from the alarm, and drops the late delivery", async () => {
+  it("answers a lost result with one TimeoutError from the deadline, and drops the late delivery", async () => {
     const { stub } = freshOrigin("simple-lost");
     const id = await inOrigin(stub, (probe) =>
       proxyFetchSimple(probe, `${API}/lost`, probe.ctn().record($response, "lost"), {
@@ -169,10 +169,12 @@ describe("proxyFetchSimple exactly once", () => {
         testMode: { simulateDeliveryFailure: true },
       }),
     );
+    // The token the executor was given.
+    const [{ token }] = (await storedState(stub)).outcomes;
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
     // The result turns up after all: the door says it was too late, and nothing runs.
-    const late = await stub.__settleSchedule(`fetch-${id}`, { ok: true, value: await preprocess(new Response("late")) });
+    const late = await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) });
     expect(late).toBe(false);
     await expectNoMoreThan(stub, 1);
   });
@@ -181,7 +183,7 @@ describe("proxyFetchSimple exactly once", () => {
     const { stub } = freshOrigin("simple-race-result");
     await inOrigin(stub, (probe) => proxyFetchSimple(probe, `${API}/first`, probe.ctn().record($response, "r"), TO_PROBE));
     await waitForOutcomes(stub, 1);
-    // Fire everything the origin has, due or not: the alarm was cancelled by the result.
+    // Fire everything the origin has, due or not: the result settled the pending outcome.
     expect(await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(10))).toEqual([]);
     expect((await outcomesOf(stub)).map((outcome) => outcome.status)).toEqual([200]);
   });
@@ -191,9 +193,9 @@ describe("proxyFetchSimple exactly once", () => {
     await inOrigin(stub, (probe) =>
       proxyFetchSimple(probe, `${API}/second?delay=1000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 5_000, gracePeriod: 5_000 }),
     );
-    // The alarm fires while the fetch is still running...
+    // The deadline is answered while the fetch is still running...
     const fired = await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(1));
-    expect(fired.map((schedule) => schedule.id)).toEqual([expect.stringMatching(/^fetch-/)]);
+    expect(fired.map(({ type }) => type)).toEqual(["outcome"]);
     expect((await outcomesOf(stub)).map((outcome) => outcome.error?.name)).toEqual(["TimeoutError"]);
     // ...and the real result, arriving after, is dropped.
     await expectNoMoreThan(stub, 1, 1_500);

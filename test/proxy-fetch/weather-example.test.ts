@@ -6,6 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
+import type { FetchOrchestratorStats } from "../../lib";
 import { API, expectCleanAfterEach, track } from "./harness";
 
 expectCleanAfterEach();
@@ -92,6 +93,18 @@ describe("the proxy-fetch routes", () => {
     const response = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?timeout=0`);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'timeout="0" is out of range: give a whole number from 1 to 60000 (milliseconds).', param: "timeout", value: "0" });
+  });
+
+  it("counts a job that ends with the executor's timeout in exactly one bucket of the orchestrator's stats", async () => {
+    const { name } = freshWeather("route-timeout");
+    const stats = async () => (await (await app.fetch("http://example.test/proxy-fetch/orchestrator/stats")).json()) as FetchOrchestratorStats;
+    const before = await stats();
+    // The documented way to see a TimeoutError: an api slower (1 s) than the timeout (300 ms).
+    const started = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?timeout=300&delay=1000`);
+    expect(started.status).toBe(200);
+    const [report] = await reportsOf(env.WEATHER.getByName(name), 1);
+    expect(report.error?.name).toBe("TimeoutError");
+    await vi.waitFor(async () => expect(await stats()).toEqual({ ...before, delivered: before.delivered + 1 }), { timeout: 5_000, interval: 20 });
   });
 
   it("shows the orchestrator's stats", async () => {

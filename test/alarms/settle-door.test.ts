@@ -1,0 +1,99 @@
+/**
+ * The settle door `__settle(id, token, outcome)` on every LumenizeBase: it
+ * only forwards to `alarms.settle`, so it runs a pending outcome's
+ * continuation for the holder of its token, once, and can neither forge an
+ * outcome nor reach a schedule.
+ */
+import { describe, expect, it } from "vitest";
+import { $schedule, placeholder, preprocess } from "../../lib";
+import type { ChainOutcome } from "../../lib/envelope";
+import { muteLogs } from "../logs";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "./harness";
+
+expectCleanAfterEach();
+
+const HOUR = 3_600_000;
+const $outcome = placeholder<unknown>();
+
+async function sealed(value: unknown): Promise<ChainOutcome> {
+  return { ok: true, value: await preprocess(value) };
+}
+
+muteLogs();
+
+describe("__settle", () => {
+  it("runs the continuation with the delivered value, over RPC, and removes the pending outcome", async () => {
+    const { stub } = freshProbe("door-value");
+    const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "v"), { deadline: Date.now() + HOUR }));
+    expect(await stub.__settle(id, token, await sealed(new Map([["n", 1]])))).toBe(true);
+    await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "v", result: new Map([["n", 1]]) }]));
+    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+  });
+
+  it("runs the continuation with the delivered error in place of the result", async () => {
+    const { stub } = freshProbe("door-error");
+    const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "e"), { deadline: Date.now() + HOUR }));
+    expect(await stub.__settle(id, token, { ok: false, error: await preprocess(new RangeError("out of range")) })).toBe(true);
+    await inProbe(stub, (probe) => expect(probe.deliveries()[0].result).toMatchObject({ name: "RangeError", message: "out of range" }));
+  });
+
+  it("refuses a forged token: false, and the outcome stays pending for its real holder", async () => {
+    const { stub } = freshProbe("door-forged");
+    const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "x"), { deadline: Date.now() + HOUR }));
+    for (const forged of ["", "0".repeat(32), `${token}0`, token.slice(1)]) {
+      expect(await stub.__settle(id, forged, await sealed("forged"))).toBe(false);
+    }
+    await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([]));
+    expect((await storedState(stub)).rows).toBe(1);
+    expect(await stub.__settle(id, token, await sealed("real"))).toBe(true);
+    await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "x", result: "real" }]));
+  });
+
+  it("cannot settle, cancel or run a schedule, whatever id and token it is given", async () => {
+    const { stub } = freshProbe("door-schedule");
+    const made = await inProbe(stub, (probe) => probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "mine"), { id: "wait" }));
+    expect(await stub.__settle("wait", "", await sealed("forged"))).toBe(false);
+    expect(await stub.__settle("wait", "0".repeat(32), await sealed("forged"))).toBe(false);
+    await inProbe(stub, (probe) => {
+      expect(probe.deliveries()).toEqual([]);
+      expect(probe.lmz.alarms.getSchedule("wait")).toEqual(made);
+      probe.lmz.alarms.cancelSchedule("wait");
+    });
+  });
+
+  it("returns false for a second delivery, an unknown id, or an outcome its deadline answered", async () => {
+    const { stub } = freshProbe("door-late");
+    const [once, expired] = await inProbe(stub, (probe) => [
+      probe.lmz.alarms.expect(probe.ctn().record($outcome, "once"), { deadline: Date.now() + HOUR }),
+      probe.lmz.alarms.expect(probe.ctn().record($outcome, "expired"), { deadline: Date.now() - 1 }),
+    ]);
+    await inProbe(stub, (probe) => probe.lmz.alarms.triggerAlarms());
+    const value = await sealed("x");
+    expect(await stub.__settle(once.id, once.token, value)).toBe(true);
+    expect(await stub.__settle(once.id, once.token, value)).toBe(false);
+    expect(await stub.__settle("never-made", once.token, value)).toBe(false);
+    expect(await stub.__settle(expired.id, expired.token, value)).toBe(false);
+    await inProbe(stub, (probe) => expect(probe.deliveries().map(({ tag }) => tag)).toEqual(["expired", "once"]));
+  });
+
+  it("refuses a malformed delivery without throwing and without consuming the outcome", async () => {
+    const { stub } = freshProbe("door-malformed");
+    await inProbe(stub, async (probe) => {
+      const { id, token } = probe.lmz.alarms.expect(probe.ctn().record($outcome, "m"), { deadline: Date.now() + HOUR });
+      expect(await probe.__settle(id, token, { nope: true } as never)).toBe(false);
+      expect(await probe.__settle(id, token, null as never)).toBe(false);
+      expect(await probe.__settle(42 as never, token, await sealed(1))).toBe(false);
+      expect(await probe.__settle(id, { token } as never, await sealed(1))).toBe(false);
+      expect(probe.deliveries()).toEqual([]);
+      expect(await probe.__settle(id, token, await sealed("fine"))).toBe(true);
+    });
+  });
+
+  it("is not reachable through a chain", async () => {
+    const { stub } = freshProbe("door-chain");
+    await inProbe(stub, async (probe) => {
+      const outcome = await probe.__executeChain({ v: 1, chain: await preprocess([{ type: "get", key: "__settle" }]) });
+      expect(outcome.ok).toBe(false);
+    });
+  });
+});

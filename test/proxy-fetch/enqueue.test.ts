@@ -1,0 +1,71 @@
+/**
+ * The orchestrator's enqueue is all or nothing: a batch it cannot store
+ * leaves no job behind (no half-stored batch that is never dispatched and
+ * swallows the origin's retry as a duplicate), and a job whose times a Date
+ * cannot hold is refused before anything is stored.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { $response, InvalidInputError, preprocess, type FetchOrchestrator, type OrchestratedJob } from "../../lib";
+import type { ProbeDO } from "../fixtures/probe";
+import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
+
+expectCleanAfterEach();
+
+/** A job as proxyFetch would enqueue it, delivering to a pending outcome made on `origin` now. */
+async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
+  const { id, token, deadline } = await inOrigin(origin.stub, (probe) =>
+    probe.lmz.alarms.expect(probe.ctn().record($response, tag), { deadline: Date.now() + 20_000 }),
+  );
+  const originId = await inOrigin(origin.stub, (probe) => probe.lmz.id);
+  return {
+    v: 2,
+    id,
+    method: "GET",
+    url,
+    request: await preprocess(new Request(`${API}/${tag}`)),
+    timeout: 5_000,
+    gracePeriod: 5_000,
+    deadline: deadline - 5_000,
+    deliver: { origin: { binding: "PROBE", name: origin.name, id: originId }, token, deadline },
+    executor: { binding: "FETCH_EXECUTOR", kind: "worker" },
+    orchestrator: { binding: "FETCH_ORCHESTRATOR", name: orchestratorName },
+  };
+}
+
+describe("enqueue at the orchestrator", () => {
+  it("stores a batch all or nothing, and takes the whole batch when it comes again", async () => {
+    const origin = freshOrigin("enqueue-all");
+    const orchestrator = freshOrchestrator("enqueue-all");
+    const first = await jobFor(origin, orchestrator.name, "first");
+    // A 12 MB URL: SQLite refuses it (over 2 MB in production; the local limit is higher), after the first job went in.
+    const tooBig = await jobFor(origin, orchestrator.name, "too-big", `${API}/${"x".repeat(12_000_000)}`);
+    const second = await jobFor(origin, orchestrator.name, "second");
+    await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => {
+      expect(() => o.__enqueue([first, tooBig, second])).toThrow(/too big/i);
+      expect(o.stats()).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
+    });
+    expect((await storedState(orchestrator.stub)).jobs).toBe(0);
+    // The origin sends the batch again, without the job that cannot be stored: every job is taken and delivered.
+    await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => o.__enqueue([first, second]));
+    const outcomes = await waitForOutcomes(origin.stub, 2);
+    expect(outcomes.map((outcome) => [outcome.tag, outcome.status]).sort()).toEqual([
+      ["first", 200],
+      ["second", 200],
+    ]);
+    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(tooBig.id, tooBig.deliver.token, new Error("not sent")));
+  });
+
+  it("refuses a job whose deadline a Date cannot hold, storing nothing", async () => {
+    const origin = freshOrigin("enqueue-bounds");
+    const orchestrator = freshOrchestrator("enqueue-bounds");
+    const job = await jobFor(origin, orchestrator.name, "far");
+    for (const bad of [{ deadline: 9e15 }, { timeout: Infinity }, { deliver: { ...job.deliver, deadline: 9e15 } }, { gracePeriod: -1 }]) {
+      await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => {
+        expect(() => o.__enqueue([{ ...job, ...bad }])).toThrow(InvalidInputError);
+      });
+    }
+    expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
+    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("not sent")));
+  });
+});
