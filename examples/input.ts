@@ -48,9 +48,8 @@ export function parseNumber(param: string, text: string, rule: NumberRule): numb
   const typed = `${param}=${JSON.stringify(text)}`;
   const value = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
   if (Number.isNaN(value)) throw new BadInput(`${typed} is not a number: give ${range}.`, param, text);
-  if ((rule.integer && !Number.isInteger(value)) || value < rule.min || value > rule.max) {
-    throw new BadInput(`${typed} is out of range: give ${range}.`, param, text);
-  }
+  if (rule.integer && !Number.isInteger(value)) throw new BadInput(`${typed} is not a whole number: give ${range}.`, param, text);
+  if (value < rule.min || value > rule.max) throw new BadInput(`${typed} is out of range: give ${range}.`, param, text);
   return value;
 }
 

@@ -23,6 +23,13 @@ describe("the examples' answers to bad input", () => {
     expect(body.error).not.toContain("NaN");
   });
 
+  it("says whether the value is not a number, not a whole number, or out of range", async () => {
+    const errorOf = async (path: string) => ((await (await app.fetch(ORIGIN + path)).json()) as { error: string }).error;
+    expect(await errorOf("/security/teller/bad-2/deposit/five")).toBe('amount="five" is not a number: give a whole number from 1 to 1000000 (an amount).');
+    expect(await errorOf("/security/teller/bad-2/deposit/2.5")).toBe('amount="2.5" is not a whole number: give a whole number from 1 to 1000000 (an amount).');
+    expect(await errorOf("/alarms/bad-2/remind?in=90000")).toBe('in="90000" is out of range: give a number from 0 to 86400 (seconds).');
+  });
+
   it("answers a path that no route knows with 404 and the way to the index", async () => {
     const response = await app.fetch(`${ORIGIN}/alarms`);
     expect(response.status).toBe(404);
