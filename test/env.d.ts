@@ -8,6 +8,8 @@ declare namespace Cloudflare {
     MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
     EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
     GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
+    BANK: DurableObjectNamespace<import("../examples/errors/checkout").BankDO>;
+    SHOP: DurableObjectNamespace<import("../examples/errors/checkout").ShopDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
     LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;
