@@ -39,6 +39,9 @@ export default defineConfig({
           // The Errors page's example (examples/errors/checkout.ts).
           BANK: { className: "BankDO", useSQLite: true },
           SHOP: { className: "ShopDO", useSQLite: true },
+          // The Redeploy and versioning page's class, before and after a rename (examples/versioning/).
+          INVOICE_BEFORE: { className: "InvoiceBeforeDO", useSQLite: true },
+          INVOICE_AFTER: { className: "InvoiceAfterDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.
