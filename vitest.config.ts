@@ -36,6 +36,12 @@ export default defineConfig({
           EXPOSED: { className: "ExposedDO", useSQLite: true },
           // Hosts with an onBeforeCall hook (test/fixtures/guarded.ts).
           GUARDED: { className: "GuardedDO", useSQLite: true },
+          // The Errors page's example (examples/errors/checkout.ts).
+          BANK: { className: "BankDO", useSQLite: true },
+          SHOP: { className: "ShopDO", useSQLite: true },
+          // The Redeploy and versioning page's class, before and after a rename (examples/versioning/).
+          INVOICE_BEFORE: { className: "InvoiceBeforeDO", useSQLite: true },
+          INVOICE_AFTER: { className: "InvoiceAfterDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

@@ -227,7 +227,7 @@ export const sections: readonly Section[] = [
   },
   {
     title: "security",
-    docs: "/docs/foundations/base-classes",
+    docs: "/docs/guides/security",
     routes: [
       {
         pattern: /^\/security\/teller\/(?<name>[^/]+)\/deposit\/(?<amount>[^/]+)$/,

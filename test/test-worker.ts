@@ -7,6 +7,9 @@
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
 export { LedgerDO, TellerDO } from "../examples/index";
+export { BankDO, ShopDO } from "../examples/errors/checkout";
+export { InvoiceDO as InvoiceBeforeDO } from "../examples/versioning/before/invoices";
+export { InvoiceDO as InvoiceAfterDO } from "../examples/versioning/after/invoices";
 export { ProbeDO } from "./fixtures/probe";
 export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, ProxyFetchBenchDO } from "../bench/worker/index";
 export { BrokenExecutor, DeadExecutor, LosingExecutor } from "./fixtures/faulty-executors";

@@ -15,17 +15,16 @@ import { describeThrown, openEnvelope, sealOutcome, type Address, type ChainOutc
  * through its `__executeChain` door, before anything runs.
  *
  * The hook runs for every chain through the door: `call` and `callRaw`
- * from another Lumenize host, orchestrated proxy-fetch deliveries (the
- * continuation comes home through the door; the caller is the executor or
- * the orchestrator), and anyone else who calls the door. It does not run for
- * plain Workers RPC to a public method, nor for this host's own
- * continuations and schedule handlers.
+ * from another Lumenize host, and anyone else who calls the door. It does
+ * not run for plain Workers RPC to a public method, for deliveries through
+ * the `__settle` door (proxy-fetch outcomes, which prove themselves with a
+ * token), nor for this host's own continuations and schedule handlers.
  *
  * Throw (or reject) to refuse: nothing of the chain runs, and the caller gets
  * an `OperationChainError` naming the hook, with what you threw as its
  * `cause`. Inside the hook, `this.lmz.caller` is `caller`.
  *
- * @see https://lumenize.dev/docs/foundations/base-classes
+ * @see https://lumenize.dev/docs/guides/security
  */
 export interface IncomingCall {
   /**

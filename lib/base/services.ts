@@ -78,7 +78,7 @@ export class HostServices {
    * when the method was called otherwise, and inside continuations and
    * schedule handlers (this host's own code answering later).
    *
-   * @see https://lumenize.dev/docs/foundations/base-classes
+   * @see https://lumenize.dev/docs/guides/security
    */
   get caller(): Identity | undefined {
     return getCaller();
