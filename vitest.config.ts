@@ -36,6 +36,8 @@ export default defineConfig({
           EXPOSED: { className: "ExposedDO", useSQLite: true },
           // Hosts with an onBeforeCall hook (test/fixtures/guarded.ts).
           GUARDED: { className: "GuardedDO", useSQLite: true },
+          // A host from before durable calls: no __acceptChain door (test/fixtures/old-receiver.ts).
+          OLD_RECEIVER: { className: "OldReceiverDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

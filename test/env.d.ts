@@ -8,6 +8,7 @@ declare namespace Cloudflare {
     MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
     EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
     GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
+    OLD_RECEIVER: DurableObjectNamespace<import("./fixtures/old-receiver").OldReceiverDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
     LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;

@@ -16,3 +16,4 @@ export { CallerProbeDO } from "./fixtures/caller-probe";
 export { MisbehavingDO } from "./fixtures/misbehaving";
 export { ExposedDO, ExposedWorker } from "./fixtures/exposed";
 export { GuardedDO, GuardedWorker } from "./fixtures/guarded";
+export { OldReceiverDO } from "./fixtures/old-receiver";

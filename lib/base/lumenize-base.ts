@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { Delivery } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
+import { acceptChain } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
@@ -31,7 +33,15 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
     const identity = this.#identity;
     // Alarms only re-arms here; it never runs a handler in the constructor.
     const alarms = new Alarms(ctx, this);
-    this.lmz = new DurableObjectServices(identity, new Caller({ env, self: this, identity: () => identity.identity, keepAlive: (promise) => ctx.waitUntil(promise), flush: groupCommit(() => ctx.storage.sync()) }), alarms);
+    const caller = new Caller({
+      env,
+      self: this,
+      identity: () => identity.identity,
+      keepAlive: (promise) => ctx.waitUntil(promise),
+      flush: groupCommit(() => ctx.storage.sync()),
+      durable: { outcomes: alarms, origin: () => identity.origin() },
+    });
+    this.lmz = new DurableObjectServices(identity, caller, alarms);
     registerRuntime(this, { env, waitUntil: (work) => ctx.waitUntil(work) });
   }
 
@@ -62,6 +72,18 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
     return openDoor(this, envelope, (address) => this.#identity.learn(address));
+  }
+
+  /**
+   * The door of a durable call (`this.lmz.call(..., { durable: true })` on
+   * another Lumenize host): acknowledges at once, then runs the chain like
+   * `__executeChain` (with `this.lmz.callId` set) under `ctx.waitUntil` and
+   * delivers its outcome to the caller's `__settle` door, retrying until the
+   * caller's deadline. Throws only for a call whose outcome could not be
+   * delivered (malformed, or no binding here reaching the caller).
+   */
+  __acceptChain(envelope: ChainEnvelope, delivery: Delivery): void {
+    acceptChain(this, this.env, envelope, delivery, (work) => this.ctx.waitUntil(work), (address) => this.#identity.learn(address));
   }
 
   /**

@@ -1,7 +1,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { Delivery } from "../delivery";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import { acceptChain } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -41,11 +43,22 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
 
   /** The door: runs a chain sent by another Lumenize host against this Worker. */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
-    return openDoor(this, envelope, (address: Address) => {
-      // An entrypoint instance lives for one request; the claim costs nothing to believe.
-      this.#binding = address.binding;
-    });
+    return openDoor(this, envelope, this.#learn);
   }
+
+  /**
+   * The door of a durable call: acknowledges at once, then runs the chain
+   * under `ctx.waitUntil` and delivers its outcome to the caller's
+   * `__settle` door (see `LumenizeBase.__acceptChain`).
+   */
+  __acceptChain(envelope: ChainEnvelope, delivery: Delivery): void {
+    acceptChain(this, this.env, envelope, delivery, (work) => this.ctx.waitUntil(work), this.#learn);
+  }
+
+  readonly #learn = (address: Address): void => {
+    // An entrypoint instance lives for one request; the claim costs nothing to believe.
+    this.#binding = address.binding;
+  };
 }
 
 registerChainHost(LumenizeWorker.prototype);
