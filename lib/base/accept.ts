@@ -1,38 +1,63 @@
 /**
- * What `__acceptChain` does on a `LumenizeBase` and a `LumenizeWorker`: the
- * door of a durable call. It checks that the outcome can be delivered, then
- * acknowledges at once; the chain runs afterwards, under the host's
- * `waitUntil`, through the same door as every chain (`openDoor`: the
- * `onBeforeCall` hook, the security rules, the outcome sealed), with the
- * call id as `this.lmz.callId`. The outcome, value or Error, goes back
- * through the caller's `__settle` door, again and again until the caller's
- * deadline if the caller cannot be reached.
- *
- * It throws only for what makes delivery impossible (no call id, no valid
- * delivery, no binding here that reaches the caller): the caller takes a
- * throw as a refusal and gives its continuation a `CallError`.
+ * What `__acceptChains` does on a `LumenizeBase` and a `LumenizeWorker`: the
+ * door of durable calls. For each call handed over, it checks that the
+ * outcome can be delivered, and answers at once whether it took the call;
+ * the chains run afterwards, under the host's `waitUntil`, through the same
+ * door as every chain (`openDoor`: the `onBeforeCall` hook, the security
+ * rules, the outcome sealed), each with its call id as `this.lmz.callId`.
+ * Outcomes going to the same caller in the same synchronous stretch travel
+ * home together through its `__settleAll` door, again and again until their
+ * deadlines if the caller cannot be reached.
  */
-import { deliver, isDelivery, originNamespace } from "../delivery";
-import type { Address } from "../envelope";
+import { collect, deliverAll, isDelivery, originNamespace, type Delivery, type Settlement } from "../delivery";
+import type { Address, ChainEnvelope } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { openDoor } from "./door";
 
-export function acceptChain(host: object, env: unknown, envelope: unknown, delivery: unknown, waitUntil: (work: Promise<unknown>) => void, learn?: (address: Address) => void): void {
-  const callId = (envelope as { callId?: unknown } | null)?.callId;
-  if (typeof callId !== "string" || callId === "" || !isDelivery(delivery)) {
-    throw new InvalidInputError(
-      "Malformed durable call: __acceptChain takes (envelope with a callId, { origin: { binding, id, name? }, token, deadline }), as this.lmz.call(..., { durable: true }) sends.",
-    );
+/** One durable call as the caller hands it over. */
+export interface HandOver {
+  readonly envelope: ChainEnvelope;
+  readonly delivery: Delivery;
+}
+
+/** An outcome on its way home, and until when it is worth carrying. */
+interface Homeward extends Settlement {
+  readonly deadline: number;
+}
+
+/**
+ * Takes the durable calls handed over; returns, per call, `null` (taken: it
+ * will run, and its outcome will be delivered) or why not (nothing ran).
+ *
+ * @throws {InvalidInputError} if `handOvers` is not an array.
+ */
+export function acceptChains(
+  host: object,
+  env: unknown,
+  handOvers: unknown,
+  waitUntil: (work: Promise<unknown>) => void,
+  learn?: (address: Address) => void,
+): (string | null)[] {
+  if (!Array.isArray(handOvers)) {
+    throw new InvalidInputError("Malformed durable calls: __acceptChains takes an array of { envelope, delivery }, as this.lmz.call(..., { durable: true }) sends.");
   }
-  if (!originNamespace(env, delivery.origin)) {
-    throw new InvalidInputError(
-      `${host.constructor.name} cannot deliver the outcome of durable call ${callId}: its env has no Durable Object namespace binding "${delivery.origin.binding}" that reaches the caller. Bind the caller's class under that name here too, or make the call without { durable: true }.`,
+  return handOvers.map((handOver: Partial<HandOver> | null) => {
+    const callId = (handOver?.envelope as { callId?: unknown } | undefined)?.callId;
+    const delivery = handOver?.delivery;
+    if (typeof callId !== "string" || callId === "" || !isDelivery(delivery)) {
+      return "malformed: a durable call is { envelope with a callId, delivery: { origin: { binding, id, name? }, token, deadline } }";
+    }
+    if (!originNamespace(env, delivery.origin)) {
+      return `${host.constructor.name} cannot deliver the outcome: its env has no Durable Object namespace binding "${delivery.origin.binding}" that reaches the caller. Bind the caller's class under that name here too, or make the call without { durable: true }`;
+    }
+    waitUntil(
+      (async () => {
+        const outcome = await openDoor(host, handOver?.envelope, learn, true);
+        const { origin } = delivery;
+        const homeward: Homeward = { id: callId, token: delivery.token, outcome, deadline: delivery.deadline };
+        collect(host, `settle:${origin.binding}:${origin.name ?? origin.id}`, homeward, (batch) => deliverAll(env, origin, batch, "durable calls"), waitUntil);
+      })(),
     );
-  }
-  waitUntil(
-    (async () => {
-      const outcome = await openDoor(host, envelope, learn, true);
-      await deliver(env, delivery, callId, outcome, `durable call ${callId}`);
-    })(),
-  );
+    return null;
+  });
 }

@@ -63,7 +63,7 @@ interface Guarded {
 
 /**
  * Opens `envelope` and runs its chain against `host`, for the door
- * `__executeChain` and, with `durable`, for a durable call's `__acceptChain`
+ * `__executeChain` and, with `durable`, for durable calls' `__acceptChains`
  * (the chain then sees its call id as `this.lmz.callId`).
  */
 export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void, durable = false): Promise<ChainOutcome> {

@@ -2,15 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
-import type { Delivery } from "../delivery";
+import type { Settlement } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
-import { acceptChain } from "./accept";
+import { acceptChains, type HandOver } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { registerRuntime } from "./runtime";
 import { DurableObjectServices } from "./services";
-import { settleThroughDoor } from "./settle";
+import { settleAllThroughDoor, settleThroughDoor } from "./settle";
 
 /**
  * Base class for Lumenize Durable Objects (SQLite-backed).
@@ -75,15 +75,14 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   }
 
   /**
-   * The door of a durable call (`this.lmz.call(..., { durable: true })` on
-   * another Lumenize host): acknowledges at once, then runs the chain like
-   * `__executeChain` (with `this.lmz.callId` set) under `ctx.waitUntil` and
-   * delivers its outcome to the caller's `__settle` door, retrying until the
-   * caller's deadline. Throws only for a call whose outcome could not be
-   * delivered (malformed, or no binding here reaching the caller).
+   * The door of durable calls (`this.lmz.call(..., { durable: true })` on
+   * other Lumenize hosts): answers at once, per call, `null` (taken) or why
+   * not; then runs each chain like `__executeChain` (with `this.lmz.callId`
+   * set) under `ctx.waitUntil`, and delivers the outcomes to their callers'
+   * `__settleAll` doors, retrying until each caller's deadline.
    */
-  __acceptChain(envelope: ChainEnvelope, delivery: Delivery): void {
-    acceptChain(this, this.env, envelope, delivery, (work) => this.ctx.waitUntil(work), (address) => this.#identity.learn(address));
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), (address) => this.#identity.learn(address));
   }
 
   /**
@@ -103,6 +102,15 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean> {
     return settleThroughDoor(this.lmz.alarms, id, token, outcome);
+  }
+
+  /**
+   * {@link __settle} for several outcomes at once, all claimed in one
+   * storage commit: how durable calls' outcomes come home. Resolves, per
+   * settlement, whether it ran the continuation. Never throws.
+   */
+  __settleAll(settlements: Settlement[]): Promise<boolean[]> {
+    return settleAllThroughDoor(this.lmz.alarms, settlements);
   }
 }
 

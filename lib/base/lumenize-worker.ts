@@ -1,9 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
-import type { Delivery } from "../delivery";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
-import { acceptChain } from "./accept";
+import { acceptChains, type HandOver } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -47,12 +46,12 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
   }
 
   /**
-   * The door of a durable call: acknowledges at once, then runs the chain
-   * under `ctx.waitUntil` and delivers its outcome to the caller's
-   * `__settle` door (see `LumenizeBase.__acceptChain`).
+   * The door of durable calls: answers at once which it took, then runs them
+   * under `ctx.waitUntil` and delivers their outcomes to their callers (see
+   * `LumenizeBase.__acceptChains`).
    */
-  __acceptChain(envelope: ChainEnvelope, delivery: Delivery): void {
-    acceptChain(this, this.env, envelope, delivery, (work) => this.ctx.waitUntil(work), this.#learn);
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), this.#learn);
   }
 
   readonly #learn = (address: Address): void => {

@@ -9,14 +9,16 @@
  *   `timeout` from now, riding the alarm). The platform holds outgoing
  *   messages until that write is durable (the output gate), so a remote
  *   never runs a call its caller could forget.
- * - It hands the chain to the remote's `__acceptChain` door with a
+ * - It hands the chain to the remote's `__acceptChains` door with a
  *   {@link Delivery} (where the caller is, the outcome's token, the
- *   deadline). The remote acknowledges at once, runs the chain under its
- *   own `waitUntil`, and delivers the outcome through the caller's
- *   `__settle` door, again and again while the caller cannot be reached
- *   (restarting, say), until the deadline. So the caller waits only for the
- *   acknowledgement, and a caller that restarted is woken by the delivery
- *   itself.
+ *   deadline); calls made to one remote in one synchronous stretch travel
+ *   in one RPC. The remote answers at once which calls it took, runs them
+ *   under its own `waitUntil`, and delivers the outcomes through the
+ *   caller's `__settleAll` door (those ready together, together: one
+ *   storage commit on the caller for all of them), again and again while
+ *   the caller cannot be reached (restarting, say), until the deadline. So
+ *   the caller waits only for the acknowledgement, and a caller that
+ *   restarted is woken by the delivery itself.
  * - The first claim of the row wins: a delivery, a second delivery, the
  *   deadline (a `TimeoutError`) or a hand-over that failed for good (a
  *   `CallError`). Whatever comes later finds no row and changes nothing.
@@ -31,8 +33,8 @@
  */
 import type { Alarms } from "../alarms";
 import { chainFrom, describeChain, type OperationChain } from "../chains";
-import type { Delivery, OriginAddress } from "../delivery";
-import { describeThrown, sealChainAsync, type ChainEnvelope, type Identity } from "../envelope";
+import { collect, untilDeadline, type Delivery, type OriginAddress } from "../delivery";
+import { describeThrown, RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type ChainEnvelope, type Identity } from "../envelope";
 import type { CallerHost } from "./caller";
 import { CallError } from "./errors";
 import { resolveTarget } from "./resolve";
@@ -47,9 +49,15 @@ export interface DurableHost {
   origin(): OriginAddress | undefined;
 }
 
-/** The door of a durable call, on `LumenizeBase` and `LumenizeWorker`. */
-export interface DurableDoor {
-  __acceptChain(envelope: ChainEnvelope, delivery: Delivery): Promise<void>;
+/** One durable call as it is handed over. */
+interface HandOver {
+  readonly envelope: ChainEnvelope;
+  readonly delivery: Delivery;
+}
+
+/** The door of durable calls, on `LumenizeBase` and `LumenizeWorker`: per call, `null` (taken) or why not. */
+interface DurableDoor {
+  __acceptChains(handOvers: HandOver[]): Promise<unknown>;
 }
 
 /** A durable call, validated. */
@@ -63,22 +71,38 @@ export interface DurableCall {
   readonly timeout: number;
 }
 
+/** A stored call waiting for its hand-over. */
+interface Waiting {
+  readonly call: DurableCall;
+  readonly callId: string;
+  readonly meta: Omit<ChainEnvelope, "v" | "chain">;
+  /** Sealed at the call site, or `undefined` when there are bodies to read first. */
+  readonly envelope: ChainEnvelope | undefined;
+  readonly delivery: Delivery;
+}
+
+/** A call ready to go, with its size on the wire. */
+interface Ready {
+  readonly waiting: Waiting;
+  readonly handOver: HandOver;
+  readonly size: number;
+}
+
 /** How a caller without storage is named in the refusal. */
 const KINDS: Record<Identity["kind"], string> = { "durable-object": "this Durable Object", worker: "a Worker (LumenizeWorker)", "rpc-target": "an RpcTarget (LumenizeRpcTarget)" };
 
 /** The largest time a Date can hold, in epoch milliseconds. */
 const MAX_TIME = 8.64e15;
-/** Wait before the second hand-over; it doubles up to {@link MAX_BACKOFF_MS}. */
-const FIRST_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 2_000;
+/** Calls per hand-over RPC: the remote takes each in the one request. */
+const MAX_CALLS_PER_HANDOVER = 100;
 
 /**
- * Stores the continuation, starts the hand-over, and returns the call id,
+ * Stores the continuation, queues the hand-over, and returns the call id,
  * all synchronously.
  *
  * @throws {CallError} for a host that cannot store or be reached (not a
  *   Durable Object, or no binding in its `env` reaches it) and for a bad
- *   binding or target; nothing is stored or sent.
+ *   binding, target or timeout; nothing is stored or sent.
  * @throws {DataCloneError} for a remote argument or a continuation argument
  *   that cannot be serialized; nothing is stored or sent.
  */
@@ -106,58 +130,96 @@ export function callDurably(host: CallerHost, call: DurableCall): string {
   const timeoutMessage = `Durable call ${callId} to ${describeAddress(address)} (${describeChain(call.remoteChain)}) got no result within ${call.timeout} ms.`;
   // The one write. It also refuses a continuation argument that cannot be stored, before anything is sent.
   const { token } = durable.outcomes.expect(chainFrom(call.continuationChain), { id: callId, deadline, timeoutMessage });
-  const delivery: Delivery = { origin, token, deadline };
-  const handedOver = (async () => {
-    let failure: Error | undefined;
-    try {
-      const sealed = envelope ?? assertFits(await sealChainAsync(call.remoteChain, meta), call.remoteChain);
-      failure = await handOver(host.env, call, sealed, delivery);
-    } catch (error) {
-      // Reading a body failed, or the sealed chain is too big to send.
-      failure = error instanceof Error ? error : new CallError(describeThrown(error), { cause: error });
-    }
-    if (!failure) return;
-    await durable.outcomes.settle(callId, token, failure);
-    await host.flush?.();
-  })();
-  host.keepAlive?.(handedOver);
+  const waiting: Waiting = { call, callId, meta, envelope, delivery: { origin, token, deadline } };
+  // The RPC leaves once the row is durable: the platform holds outgoing messages until writes commit.
+  collect(host.self, `durable:${call.binding}:${targetKey(call.target)}`, waiting, (batch) => handOverAll(host, durable, batch), (work) => host.keepAlive?.(work));
   return callId;
 }
 
 /**
- * Sends the chain to the remote's `__acceptChain` until it acknowledges.
- * Resolves `undefined` once it did, or the Error the continuation gets
- * instead: a refusal (the remote's code threw: an old version without the
- * door, a delivery it cannot make), or the last failure once the deadline
- * is near. Never rejects.
+ * Hands over the calls made to one remote in one synchronous stretch: reads
+ * bodies, then sends them in as few RPCs as fit. A call that cannot go, or
+ * that the remote refuses, gets a `CallError` in place of its result now.
+ * Never rejects.
  */
-async function handOver(env: unknown, call: DurableCall, envelope: ChainEnvelope, delivery: Delivery): Promise<Error | undefined> {
-  const where = describeAddress(resolveTarget(env, call.binding, call.target).address);
-  for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
-    try {
-      // A fresh stub per attempt: a stub that saw an exception may be broken.
-      const { stub } = resolveTarget(env, call.binding, call.target);
-      await (stub as unknown as DurableDoor).__acceptChain(envelope, delivery);
-      return undefined;
-    } catch (error) {
-      // Without its final full stop: the message goes on.
-      const thrown = describeThrown(error).replace(/\.$/, "");
-      if (isRefusal(error)) {
-        const old = /does not implement/.test(thrown);
-        return new CallError(
-          `Durable call ${envelope.callId} to ${where} (${describeChain(call.remoteChain)}) was refused: ${thrown}. ${old ? "The target has no __acceptChain door: it must be a LumenizeBase or LumenizeWorker of a lumenize-do version with durable calls." : "Nothing ran there."}`,
-          { cause: error },
-        );
+async function handOverAll(host: CallerHost, durable: DurableHost, batch: Waiting[]): Promise<void> {
+  const ready: Ready[] = [];
+  const failed: [Waiting, Error][] = [];
+  await Promise.all(
+    batch.map(async (waiting) => {
+      try {
+        const envelope = waiting.envelope ?? assertFits(await sealChainAsync(waiting.call.remoteChain, waiting.meta), waiting.call.remoteChain);
+        const handOver = { envelope, delivery: waiting.delivery };
+        ready.push({ waiting, handOver, size: rpcSize(handOver) });
+      } catch (error) {
+        // Reading a body failed, or the sealed chain is too big to send.
+        failed.push([waiting, error instanceof Error ? error : new CallError(describeThrown(error), { cause: error })]);
       }
-      if (Date.now() + backoff >= delivery.deadline) {
-        return new CallError(
-          `Could not hand durable call ${envelope.callId} to ${where} (${describeChain(call.remoteChain)}) over before its deadline: ${thrown}. The target may have crashed or been reset (it may have run the chain), or be overloaded.`,
-          { cause: error },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-    }
+    }),
+  );
+  const sent = await Promise.all(slices(ready).map((slice) => handOver(host.env, slice)));
+  await answer(host, durable, [...failed, ...sent.flat()]);
+}
+
+/**
+ * Sends one slice to the remote's `__acceptChains` until it answers.
+ * Resolves with the calls that did not go, each with the Error its
+ * continuation gets: the remote's refusal of that call, a refusal of them
+ * all (the remote's code threw: an old version without the door), or the
+ * last failure once the deadline is near. Never rejects.
+ */
+async function handOver(env: unknown, slice: Ready[]): Promise<[Waiting, Error][]> {
+  const { binding, target } = slice[0].waiting.call;
+  const deadline = Math.max(...slice.map(({ waiting }) => waiting.delivery.deadline));
+  const handOvers = slice.map((ready) => ready.handOver);
+  // A fresh stub per attempt: a stub that saw an exception may be broken.
+  const sent = await untilDeadline(() => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
+  const where = describeAddress(resolveTarget(env, binding, target).address);
+  const about = (waiting: Waiting) => `Durable call ${waiting.callId} to ${where} (${describeChain(waiting.call.remoteChain)})`;
+  if (sent.ok) {
+    const replies = Array.isArray(sent.value) ? sent.value : [];
+    return slice.flatMap(({ waiting }, i): [Waiting, Error][] => {
+      const reply: unknown = i < replies.length ? replies[i] : "the target gave no answer for it";
+      return reply === null ? [] : [[waiting, new CallError(`${about(waiting)} was refused: ${String(reply)}. Nothing ran there.`)]];
+    });
   }
+  // Without its final full stop: the message goes on.
+  const thrown = describeThrown(sent.error).replace(/\.$/, "");
+  const old = /does not implement/.test(thrown);
+  const why = isRefusal(sent.error)
+    ? `was refused: ${thrown}. ${old ? "The target has no __acceptChains door: it must be a LumenizeBase or LumenizeWorker of a lumenize-do version with durable calls." : "Nothing ran there."}`
+    : `could not be handed over before its deadline: ${thrown}. The target may have crashed or been reset (it may have run the chain), or be overloaded.`;
+  return slice.map(({ waiting }) => [waiting, new CallError(`${about(waiting)} ${why}`, { cause: sent.error })]);
+}
+
+/** Gives each call that did not go its Error, in place of the result; then makes what the continuations wrote durable. */
+async function answer(host: CallerHost, durable: DurableHost, failures: [Waiting, Error][]): Promise<void> {
+  if (failures.length === 0) return;
+  await Promise.all(failures.map(([waiting, error]) => durable.outcomes.settle(waiting.callId, waiting.delivery.token, error)));
+  await host.flush?.();
+}
+
+/** `ready` in slices that each fit one RPC message, and the remote's appetite. */
+function slices(ready: Ready[]): Ready[][] {
+  const out: Ready[][] = [];
+  let current: Ready[] = [];
+  let bytes = 0;
+  for (const item of ready) {
+    if (current.length > 0 && (current.length >= MAX_CALLS_PER_HANDOVER || bytes + item.size > RPC_MESSAGE_LIMIT)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** The same remote, however it was named. */
+function targetKey(target: CallTarget): string {
+  return target === undefined ? "" : typeof target === "string" ? `name:${target}` : `id:${target.toString()}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * Getting an outcome home: through the origin's `__settle` door, to the
- * pending outcome the origin made. The door runs the continuation for the
- * first delivery only, so a delivery whose RPC failed can be sent again:
- * repeating it is what makes delivery survive an origin that is restarting,
- * evicted or briefly unreachable.
+ * Getting an outcome home: through the origin's `__settle` door (or
+ * `__settleAll`, for several), to the pending outcome the origin made. The
+ * door runs the continuation for the first delivery only, so a delivery
+ * whose RPC failed can be sent again: repeating it is what makes delivery
+ * survive an origin that is restarting, evicted or briefly unreachable.
  */
 import { isNamespace, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
@@ -13,9 +13,17 @@ import type { Delivery, OriginAddress } from "./types";
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
-/** The origin's settle door, as a deliverer calls it. */
+/** One outcome for one pending outcome, as `__settleAll` takes it. */
+export interface Settlement {
+  readonly id: string;
+  readonly token: string;
+  readonly outcome: ChainOutcome;
+}
+
+/** The origin's settle doors, as a deliverer calls them. */
 export interface SettleDoor {
   __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean>;
+  __settleAll(settlements: Settlement[]): Promise<boolean[]>;
 }
 
 /** Whether `value` is a well-formed {@link Delivery}, as one from elsewhere must be. */
@@ -40,7 +48,7 @@ export function originNamespace(env: unknown, origin: OriginAddress): DurableObj
   }
 }
 
-/** A stub of the origin's settle door. @throws {InvalidInputError} if `env` cannot reach the origin. */
+/** A stub of the origin's settle doors. @throws {InvalidInputError} if `env` cannot reach the origin. */
 export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
   const namespace = originNamespace(env, origin);
   if (!namespace) {
@@ -53,6 +61,26 @@ export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
 }
 
 /**
+ * Runs `attempt` until it resolves, waiting between tries (100 ms, doubling
+ * up to 2 s). Gives up on an error that `final` calls final, or once the
+ * next try would start after `stop()` (epoch milliseconds). Never rejects.
+ */
+export async function untilDeadline<T>(
+  attempt: () => Promise<T>,
+  stop: () => number,
+  final: (error: unknown) => boolean = () => false,
+): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown }> {
+  for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
+    try {
+      return { ok: true, value: await attempt() };
+    } catch (error) {
+      if (final(error) || Date.now() + backoff >= stop()) return { ok: false, error };
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+}
+
+/**
  * Delivers `outcome` to the pending outcome `id`, again and again while the
  * origin cannot be reached, until `delivery.deadline` (when the origin
  * answers on its own) or `until`, whichever is sooner. Resolves `true` if
@@ -62,17 +90,31 @@ export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
  * rejects.
  */
 export async function deliver(env: unknown, delivery: Delivery, id: string, outcome: ChainOutcome, label: string, until = delivery.deadline): Promise<boolean | undefined> {
-  const stop = Math.min(until, delivery.deadline);
-  for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
-    try {
-      // A fresh stub per attempt: a stub that saw an exception may be broken.
-      return await originStub(env, delivery.origin).__settle(id, delivery.token, outcome);
-    } catch (error) {
-      if (Date.now() + backoff >= stop) {
-        console.error(`[lumenize] ${label}: could not reach the origin (binding "${delivery.origin.binding}") to deliver the outcome; its own deadline will answer.`, error);
-        return undefined;
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-    }
+  // A fresh stub per attempt: a stub that saw an exception may be broken.
+  const sent = await untilDeadline(() => originStub(env, delivery.origin).__settle(id, delivery.token, outcome), () => Math.min(until, delivery.deadline));
+  if (sent.ok) return sent.value;
+  console.error(`[lumenize] ${label}: could not reach the origin (binding "${delivery.origin.binding}") to deliver the outcome; its own deadline will answer.`, sent.error);
+  return undefined;
+}
+
+/**
+ * {@link deliver} for several outcomes going to one origin, in one
+ * `__settleAll` RPC: the origin claims them all in one storage commit. Each
+ * is sent again while the origin cannot be reached, until its own deadline.
+ * Never rejects.
+ */
+export async function deliverAll(env: unknown, origin: OriginAddress, settlements: readonly (Settlement & { readonly deadline: number })[], label: string): Promise<void> {
+  let pending = settlements;
+  const sent = await untilDeadline(
+    () => originStub(env, origin).__settleAll(pending.map(({ id, token, outcome }) => ({ id, token, outcome }))),
+    () => {
+      // Past its deadline, an outcome has been answered at the origin: stop carrying it.
+      const now = Date.now();
+      pending = pending.filter((settlement) => settlement.deadline > now);
+      return pending.length === 0 ? now : Math.max(...pending.map((settlement) => settlement.deadline));
+    },
+  );
+  if (!sent.ok) {
+    console.error(`[lumenize] ${label}: could not reach the origin (binding "${origin.binding}") to deliver ${settlements.length} outcome(s); their own deadlines will answer.`, sent.error);
   }
 }

@@ -193,14 +193,14 @@ describe("durable call: refused at the call site, nothing stored or sent", () =>
     expect(await inProbe(stub, (probe) => probe.deliveries())).toEqual([]);
   });
 
-  it("gives the continuation a CallError, at once, when the target has no __acceptChain door (an older version)", async () => {
+  it("gives the continuation a CallError, at once, when the target has no __acceptChains door (an older version)", async () => {
     const { stub } = freshProbe("durable-old");
     await inProbe(stub, (probe) => {
       const remote = probe.ctn<ProbeDO>().square(3);
       probe.lmz.call("OLD_RECEIVER", "old", remote, probe.ctn().recordDurably(remote, "old"), { durable: true, timeout: 60_000 });
     });
     const [line] = await durably(stub, 1);
-    expect(line).toMatch(/^old: CallError: Durable call [0-9a-f-]+ to "OLD_RECEIVER" instance "old" \(square\(…\)\) was refused: TypeError: The RPC receiver does not implement "__acceptChain"\. The target has no __acceptChain door/);
+    expect(line).toMatch(/^old: CallError: Durable call [0-9a-f-]+ to "OLD_RECEIVER" instance "old" \(square\(…\)\) was refused: TypeError: The RPC receiver does not implement "__acceptChains"\. The target has no __acceptChains door/);
     await clean(stub);
   });
 });
