@@ -11,6 +11,7 @@ export { GreeterWorker } from "./base-classes/greeter";
 export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
 export { ImpatientUserDO } from "./call/deadline";
+export { CheckoutDO, WalletDO } from "./call/payments";
 export { RemindersDO } from "./alarms/reminders";
 export { DigestDO } from "./alarms/digest";
 export { OffersDO } from "./alarms/offers";
