@@ -147,6 +147,51 @@ export const experiments = [
     },
   },
 
+  {
+    id: 'call-durable',
+    title: 'Durable call vs call vs raw RPC',
+    question:
+      'What does a durable call (`call(..., { durable: true })`) cost against `call` and raw RPC at 200 and 1,000 concurrent calls: time until every result is home, how long the caller is kept waiting, and rows written per call? And which way home is cheaper for the outcome: the remote delivering it through the caller\'s `__settleAll` door (shipped), or the caller awaiting one round trip and settling its own row?',
+    binding: 'CALL_BENCH',
+    variants: { rpc: 'viaRpc', call: 'viaCallWatched', durable: 'viaDurableCall', roundTrip: 'viaDurableRoundTrip' },
+    labels: { rpc: 'raw RPC', call: 'call', durable: 'durable call', roundTrip: 'durable, one round trip (not shipped)' },
+    baseline: 'rpc',
+    cases: [
+      { label: '200', size: 200, repeats: 15 },
+      { label: '1,000', size: 1_000, repeats: 7 },
+      { label: '200, remote awaits 100 ms', size: 200, params: { delayMs: 100 }, repeats: 7 },
+    ],
+    quick: { cases: [{ label: '10', size: 10 }, { label: '10, remote awaits 20 ms', size: 10, params: { delayMs: 20 } }] },
+    metric: 'elapsed',
+    busy: { phase: 'callerBusy', label: 'caller kept waiting' },
+    conclude(cases, at) {
+      const rows = (c, v) => (c.variants[v].phases.rowsWritten?.median ?? 0) / c.size;
+      const home = (c, v) => ms(c.variants[v].elapsedMs.median);
+      const busy = (c, v) => ms(c.variants[v].phases.callerBusy.median);
+      const lines = [];
+      for (const label of ['200', '1,000']) {
+        const c = at(label);
+        if (!c) continue;
+        lines.push(
+          `${label} concurrent: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC; ${x(c.variants.durable.elapsedMs.median / c.variants.call.elapsedMs.median)} \`call\`). The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two).`,
+        );
+      }
+      const slow = cases.find((c) => c.params?.delayMs);
+      if (slow) {
+        lines.push(
+          `When the remote awaits ${slow.params.delayMs} ms (${slow.size} concurrent): the durable caller waits ${busy(slow, 'durable')}, \`call\` ${busy(slow, 'call')}, raw RPC ${busy(slow, 'rpc')}; every result is home after ${home(slow, 'durable')}, ${home(slow, 'call')} and ${home(slow, 'rpc')}.`,
+        );
+      }
+      const c = at('200');
+      if (c) {
+        lines.push(
+          `The other way home, one round trip with the caller settling its own row, brings the 200 home in ${home(c, 'roundTrip')} (${x(c.ratios.roundTrip.median)} raw RPC) but keeps the caller waiting the whole time (${busy(c, 'roundTrip')}${slow ? `; ${busy(slow, 'roundTrip')} when the remote awaits ${slow.params.delayMs} ms` : ''}), and a caller that restarts would have to send every pending call again.`,
+        );
+      }
+      return lines;
+    },
+  },
+
   // --- 2. Alarm delay -----------------------------------------------------------------
   alarmDelay,
 
