@@ -339,6 +339,32 @@ export const summaries = {
       '',
     ].join('\n');
   },
+  'call-durable-summary.md'(find, meta) {
+    const durable = find('call-durable');
+    if (!durable?.cases) return undefined;
+    const plain = durable.cases.filter((c) => !c.params?.delayMs);
+    const slow = durable.cases.find((c) => c.params?.delayMs);
+    const columns = ['rpc', 'call', 'durable', 'roundTrip'];
+    const cell = (value) => (value === undefined ? '–' : ms(value));
+    const row = (label, pick) => `| ${label} | ${columns.map((v) => pick(v)).join(' | ')} |`;
+    const rows = [];
+    for (const c of [...plain, ...(slow ? [slow] : [])]) {
+      rows.push(row(`${c.label}: all results home`, (v) => cell(c.variants[v]?.elapsedMs.median)));
+      rows.push(row(`${c.label}: caller kept waiting`, (v) => cell(c.variants[v]?.phases.callerBusy?.median)));
+    }
+    const first = plain[0] ?? durable.cases[0];
+    rows.push(row('rows written per call', (v) => ((first.variants[v]?.phases.rowsWritten?.median ?? 0) / first.size).toFixed(1)));
+    const rounds = durable.cases.map((c) => c.variants.durable.runs.length);
+    const roundsText = Math.min(...rounds) === Math.max(...rounds) ? `${rounds[0]}` : `${Math.min(...rounds)} to ${Math.max(...rounds)}`;
+    return [
+      '| | raw RPC | `call` | durable `call` | durable, one round trip (not shipped) |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      `Medians of ${roundsText} rounds per case, every call to one remote Durable Object; "caller kept waiting" is how long the caller had work in flight that kept it from hibernating (for a durable call: until the last acknowledgement). Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
+      '',
+    ].join('\n');
+  },
   'alarms-summary.md'(find, meta) {
     const delay = find('alarm-delay');
     const scale = find('alarm-scale');

@@ -1,5 +1,5 @@
 /**
- * The durable-call example of the "call" page (examples/call/payments.ts):
+ * The durable-call example of the "call" page (examples/call/checkout.ts, wallet.ts):
  * CheckoutDO pays through WalletDO with a durable call, and the wallet
  * applies each call id once.
  */
@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { ctn, getOperationChain, placeholder, type OperationChain } from "../../lib";
 import type { Delivery } from "../../lib/delivery";
 import { sealChain } from "../../lib/envelope";
-import type { CheckoutDO, WalletDO } from "../../examples/call/payments";
+import type { CheckoutDO } from "../../examples/call/checkout";
+import type { WalletDO } from "../../examples/call/wallet";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 import { freshProbe, inProbe, sleep } from "./harness";
@@ -42,7 +43,7 @@ describe("durable call example: checkout and wallet", () => {
     const wallet = env.WALLET.getByName(walletName);
     await wallet.deposit(1_000);
     // A caller waiting for the charge, as a durable call leaves it: one pending outcome.
-    const { stub: caller, name } = freshProbe("payments-twice");
+    const { stub: caller, name } = freshProbe("checkout-twice");
     const $balance = placeholder<number | Error>();
     const { id, token, deadline } = await inProbe(caller, (probe) =>
       probe.lmz.alarms.expect(probe.ctn().recordDurably($balance, "charged"), { deadline: Date.now() + 60_000 }),
