@@ -20,6 +20,9 @@ export interface HandOver {
   readonly delivery: Delivery;
 }
 
+/** Resolves once the current event-loop turn is over (a zero-delay timer). */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** An outcome on its way home, and until when it is worth carrying. */
 interface Homeward extends Settlement {
   readonly deadline: number;
@@ -55,7 +58,9 @@ export function acceptChains(
         const outcome = await openDoor(host, handOver?.envelope, learn, true);
         const { origin } = delivery;
         const homeward: Homeward = { id: callId, token: delivery.token, outcome, deadline: delivery.deadline };
-        collect(host, `settle:${origin.binding}:${origin.name ?? origin.id}`, homeward, (batch) => deliverAll(env, origin, batch, "durable calls"), waitUntil);
+        // Flushed at the end of the turn, not of the microtasks: outcomes of methods that awaited timers or I/O
+        // finishing together then go in one RPC, and the caller commits one claim for all of them.
+        collect(host, `settle:${origin.binding}:${origin.name ?? origin.id}`, homeward, (batch) => deliverAll(env, origin, batch, "durable calls"), waitUntil, endOfTurn);
       })(),
     );
     return null;

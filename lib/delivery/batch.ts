@@ -9,10 +9,13 @@ const open = new WeakMap<object, Map<string, unknown[]>>();
 
 /**
  * Adds `item` to `owner`'s open batch under `key`; the first item of a batch
- * schedules `flush` for the end of the current synchronous stretch (a
- * microtask, so nothing waits on a timer).
+ * schedules `flush` for when `later` resolves: by default the end of the
+ * current synchronous stretch (a microtask, so nothing waits on a timer).
+ * Work that finishes at unrelated moments (outcomes of remote methods that
+ * await I/O) passes a later point, such as the end of the event-loop turn,
+ * to gather what finishes together.
  */
-export function collect<T>(owner: object, key: string, item: T, flush: (items: T[]) => Promise<void>, keepAlive: (work: Promise<void>) => void): void {
+export function collect<T>(owner: object, key: string, item: T, flush: (items: T[]) => Promise<void>, keepAlive: (work: Promise<void>) => void, later: () => Promise<void> = () => Promise.resolve()): void {
   let batches = open.get(owner);
   if (!batches) {
     batches = new Map();
@@ -26,7 +29,7 @@ export function collect<T>(owner: object, key: string, item: T, flush: (items: T
   const items = [item];
   batches.set(key, items);
   keepAlive(
-    Promise.resolve().then(() => {
+    later().then(() => {
       batches.delete(key);
       return flush(items);
     }),
