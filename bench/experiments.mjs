@@ -173,7 +173,7 @@ export const experiments = [
         const c = at(label);
         if (!c) continue;
         lines.push(
-          `${label} concurrent: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC; ${x(c.variants.durable.elapsedMs.median / c.variants.call.elapsedMs.median)} \`call\`). The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two).`,
+          `${label} concurrent: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC; ${x(c.variants.durable.elapsedMs.median / c.variants.call.elapsedMs.median)} \`call\`). The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two) and sets or deletes its platform alarm ${(c.variants.durable.phases.alarmWrites?.median ?? 0).toLocaleString('en-US')} times in the batch.`,
         );
       }
       const slow = cases.find((c) => c.params?.delayMs);
@@ -353,7 +353,9 @@ export const summaries = {
       rows.push(row(`${c.label}: caller kept waiting`, (v) => cell(c.variants[v]?.phases.callerBusy?.median)));
     }
     const first = plain[0] ?? durable.cases[0];
-    rows.push(row('rows written per call', (v) => ((first.variants[v]?.phases.rowsWritten?.median ?? 0) / first.size).toFixed(1)));
+    const perCall = (v, phase) => ((first.variants[v]?.phases[phase]?.median ?? 0) / first.size).toFixed(phase === 'alarmWrites' ? 2 : 1);
+    rows.push(row('rows written per call', (v) => perCall(v, 'rowsWritten')));
+    rows.push(row('platform alarm writes per call', (v) => perCall(v, 'alarmWrites')));
     const rounds = durable.cases.map((c) => c.variants.durable.runs.length);
     const roundsText = Math.min(...rounds) === Math.max(...rounds) ? `${rounds[0]}` : `${Math.min(...rounds)} to ${Math.max(...rounds)}`;
     return [

@@ -185,7 +185,8 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
   // Durable calls (issue 13): `phases.callerBusy` is how long this caller had
   // work in flight that kept it from hibernating (until the last result for a
   // call, the last acknowledgement for a durable call); `phases.rowsWritten`
-  // is what its SQLite counted as written, for the whole batch.
+  // is what its SQLite counted as written, and `phases.alarmWrites` how often
+  // it set or deleted its platform alarm, for the whole batch.
   // ---------------------------------------------------------------------------
 
   /** `this.lmz.call(..., { durable: true })`: one row, a hand-over, a delivery back through `__settle`. */
@@ -231,16 +232,19 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
   /**
    * Runs `fire`, then waits for the batch. Meanwhile counts what this object
    * keeps alive (`ctx.waitUntil`: the library's calls in flight and
-   * hand-overs) and the rows its SQLite writes, by wrapping both for the
-   * batch only.
+   * hand-overs), the rows its SQLite writes and its platform alarm writes,
+   * by wrapping them for the batch only.
    */
   async #watched(size: number, fire: (batch: Batch) => void): Promise<Outcome> {
     const kept: Promise<unknown>[] = [];
     const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+    let alarmWrites = 0;
     const { ctx } = this;
-    const sql = ctx.storage.sql;
-    const waitUntil = ctx.waitUntil;
-    const exec = sql.exec;
+    const { storage } = ctx;
+    const sql = storage.sql;
+    const { waitUntil } = ctx;
+    const { exec } = sql;
+    const { setAlarm, deleteAlarm } = storage;
     ctx.waitUntil = (work) => {
       kept.push(work);
       waitUntil.call(ctx, work);
@@ -250,6 +254,14 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
       cursors.push(cursor);
       return cursor;
     }) as typeof sql.exec;
+    storage.setAlarm = (...args) => {
+      alarmWrites++;
+      return setAlarm.apply(storage, args);
+    };
+    storage.deleteAlarm = (...args) => {
+      alarmWrites++;
+      return deleteAlarm.apply(storage, args);
+    };
     const started = Date.now();
     let busyUntil = started;
     try {
@@ -259,10 +271,12 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
       const outcome = await batch.done;
       await watchedWork;
       const rowsWritten = cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
-      return { ...outcome, phases: { callerBusy: busyUntil - started, rowsWritten } };
+      return { ...outcome, phases: { callerBusy: busyUntil - started, rowsWritten, alarmWrites } };
     } finally {
       ctx.waitUntil = waitUntil;
       sql.exec = exec;
+      storage.setAlarm = setAlarm;
+      storage.deleteAlarm = deleteAlarm;
     }
   }
 }

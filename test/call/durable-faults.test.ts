@@ -8,7 +8,7 @@
  * the counts survive the aborts.
  */
 import { env } from "cloudflare:workers";
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Chain } from "../../lib/chains";
 import type { ProbeDO, SettleArgs } from "../fixtures/probe";
@@ -72,6 +72,35 @@ describe("durable call: the caller restarts", () => {
     await linesOf(target, 1); // the remote has the call, and runs it
     await crash(caller);
     await ranOnce(caller, 'slow: "slept 600"');
+  });
+
+  it("runs the continuation once when the caller is evicted while the remote works: it waits for nothing, so nothing keeps it in memory", async () => {
+    const caller = freshProbe("df-caller-evicted").name;
+    const target = freshProbe("df-caller-evicted-target").name;
+    await callFrom(caller, target, (t) => t.sleepAndNote(600, "slow"), "slow");
+    await linesOf(target, 1);
+    await evictDurableObject(probe(caller));
+    await ranOnce(caller, 'slow: "slept 600"');
+  });
+
+  it("runs each continuation once, with the result or a TimeoutError, when the caller is aborted as it hands the calls over", async () => {
+    const caller = freshProbe("df-caller-aborted-at-once").name;
+    const targets = Array.from({ length: 5 }, (_, i) => freshProbe(`df-caller-aborted-at-once-target-${i}`).name);
+    await inProbe(probe(caller), (host) => {
+      for (let i = 0; i < 50; i++) {
+        const remote = host.ctn<ProbeDO>().sleep(i * 5);
+        host.lmz.call("PROBE", targets[i % 5], remote, host.ctn().recordDurably(remote, `call-${i}`), { durable: true, timeout: 1_500 });
+      }
+    });
+    await crash(caller);
+    const lines = await linesOf(caller, 50);
+    await sleep(500);
+    const final = await probe(caller).durableDeliveries();
+    expect(final).toEqual(lines);
+    expect(new Set(final.map((line) => line.slice(0, line.indexOf(":")))).size).toBe(50);
+    for (const line of final) expect(line).toMatch(/^call-\d+: ("slept \d+"|TimeoutError: Durable call .* got no result within 1500 ms\.)$/);
+    console.info(`[durable abort at hand-over] 50 calls: ${final.filter((line) => line.includes("slept")).length} results, ${final.filter((line) => line.includes("TimeoutError")).length} TimeoutErrors, 0 lost, 0 twice.`);
+    await cleanUp(caller);
   });
 
   it("runs it once when the caller crashes as the reply arrives: the remote delivers again", async () => {
