@@ -159,9 +159,17 @@ export const experiments = [
     cases: [
       { label: '200', size: 200, repeats: 15 },
       { label: '1,000', size: 1_000, repeats: 7 },
+      { label: '200 over 200 remotes', size: 200, params: { remotes: 200 }, repeats: 7 },
+      { label: 'one at a time', size: 1, repeats: 41 },
       { label: '200, remote awaits 100 ms', size: 200, params: { delayMs: 100 }, repeats: 7 },
     ],
-    quick: { cases: [{ label: '10', size: 10 }, { label: '10, remote awaits 20 ms', size: 10, params: { delayMs: 20 } }] },
+    quick: {
+      cases: [
+        { label: '10', size: 10 },
+        { label: '10 over 10 remotes', size: 10, params: { remotes: 10 } },
+        { label: '10, remote awaits 20 ms', size: 10, params: { delayMs: 20 } },
+      ],
+    },
     metric: 'elapsed',
     busy: { phase: 'callerBusy', label: 'caller kept waiting' },
     conclude(cases, at) {
@@ -173,8 +181,16 @@ export const experiments = [
         const c = at(label);
         if (!c) continue;
         lines.push(
-          `${label} concurrent: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC; ${x(c.variants.durable.elapsedMs.median / c.variants.call.elapsedMs.median)} \`call\`). The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two) and sets or deletes its platform alarm ${(c.variants.durable.phases.alarmWrites?.median ?? 0).toLocaleString('en-US')} times in the batch.`,
+          `${label} concurrent calls to one remote: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC), which sends them in one RPC and brings them home in few. The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two) and sets or deletes its platform alarm ${(c.variants.durable.phases.alarmWrites?.median ?? 0).toLocaleString('en-US')} times in the batch.`,
         );
+      }
+      const spread = cases.find((c) => c.params?.remotes);
+      if (spread) {
+        lines.push(`${spread.label}, nothing to batch: every result home after ${home(spread, 'rpc')} with raw RPC, ${home(spread, 'call')} with \`call\` and ${home(spread, 'durable')} with a durable call (${x(spread.ratios.durable.median)} raw RPC).`);
+      }
+      const single = cases.find((c) => c.size === 1);
+      if (single) {
+        lines.push(`One call at a time: ${home(single, 'rpc')} with raw RPC, ${home(single, 'call')} with \`call\`, ${home(single, 'durable')} with a durable call (two RPCs and two storage commits on the caller).`);
       }
       const slow = cases.find((c) => c.params?.delayMs);
       if (slow) {
@@ -185,7 +201,7 @@ export const experiments = [
       const c = at('200');
       if (c) {
         lines.push(
-          `The other way home, one round trip with the caller settling its own row, brings the 200 home in ${home(c, 'roundTrip')} (${x(c.ratios.roundTrip.median)} raw RPC) but keeps the caller waiting the whole time (${busy(c, 'roundTrip')}${slow ? `; ${busy(slow, 'roundTrip')} when the remote awaits ${slow.params.delayMs} ms` : ''}), and a caller that restarts would have to send every pending call again.`,
+          `The other way home, one round trip per call with the caller settling its own row, brings the 200 home in ${home(c, 'roundTrip')} (${x(c.ratios.roundTrip.median)} raw RPC) and keeps the caller waiting the whole time (${busy(c, 'roundTrip')}${slow ? `; ${busy(slow, 'roundTrip')} when the remote awaits ${slow.params.delayMs} ms` : ''}), and a caller that restarts would have to send every pending call again.`,
         );
       }
       return lines;

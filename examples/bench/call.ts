@@ -74,6 +74,11 @@ function fillPlaceholders(chain: OperationChain, result: unknown): OperationChai
 
 const TARGET = "target";
 
+/** The target of operation `i`: the one target, or with `params.remotes`, one of that many. */
+function targetOf(i: number, params: Params): string {
+  return params.remotes ? `${TARGET}-${i % Number(params.remotes)}` : TARGET;
+}
+
 type Params = Readonly<Record<string, unknown>>;
 
 // -----------------------------------------------------------------------------
@@ -86,9 +91,14 @@ type Params = Readonly<Record<string, unknown>>;
 export class CallBenchDO extends ExperimentController<BenchEnv> {
   /** Baseline: plain Workers RPC, `await stub.square(i)`. */
   async viaRpc(size: number, params: Params): Promise<Outcome> {
-    const target = this.env.BENCH_TARGET.getByName(TARGET);
     const delayMs = Number(params.delayMs ?? 0);
-    return settleAll(Array.from({ length: size }, (_, i) => (delayMs ? target.slowSquare(i, delayMs) : target.square(i))));
+    const one = params.remotes ? undefined : this.env.BENCH_TARGET.getByName(TARGET);
+    return settleAll(
+      Array.from({ length: size }, (_, i) => {
+        const target = one ?? this.env.BENCH_TARGET.getByName(targetOf(i, params));
+        return delayMs ? target.slowSquare(i, delayMs) : target.square(i);
+      }),
+    );
   }
 
   /** `this.lmz.callRaw`: the chain through the door, awaited. */
@@ -194,7 +204,7 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
     return this.#watched(size, (batch) => {
       for (let i = 0; i < size; i++) {
         const remote = this.#remote(i, params);
-        this.lmz.call("BENCH_TARGET", TARGET, remote, this.ctn().arrived(remote, batch.id), { durable: true });
+        this.lmz.call("BENCH_TARGET", targetOf(i, params), remote, this.ctn().arrived(remote, batch.id), { durable: true });
       }
     });
   }
@@ -204,7 +214,7 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
     return this.#watched(size, (batch) => {
       for (let i = 0; i < size; i++) {
         const remote = this.#remote(i, params);
-        this.lmz.call("BENCH_TARGET", TARGET, remote, this.ctn().arrived(remote, batch.id));
+        this.lmz.call("BENCH_TARGET", targetOf(i, params), remote, this.ctn().arrived(remote, batch.id));
       }
     });
   }
@@ -216,14 +226,14 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
    * chain stored and a re-send on restart; only the happy path is measured.
    */
   async viaDurableRoundTrip(size: number, params: Params): Promise<Outcome> {
-    const target = this.env.BENCH_TARGET.getByName(TARGET) as unknown as { __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> };
     return this.#watched(size, (batch) => {
       for (let i = 0; i < size; i++) {
+        const target = this.env.BENCH_TARGET.getByName(targetOf(i, params)) as unknown as { __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> };
         const remote = this.#remote(i, params);
         const remoteChain = getOperationChain(remote)!;
         const continuation = chainFrom(bindResult(getOperationChain(this.ctn().arrived(remote, batch.id))!, remoteChain));
         const { id, token } = this.lmz.alarms.expect(continuation, { deadline: Date.now() + 30_000 });
-        const reply = target.__executeChain(sealChain(remoteChain, { caller: this.lmz.identity, callee: { binding: "BENCH_TARGET", name: TARGET }, callId: id }));
+        const reply = target.__executeChain(sealChain(remoteChain, { caller: this.lmz.identity, callee: { binding: "BENCH_TARGET", name: targetOf(i, params) }, callId: id }));
         this.ctx.waitUntil(reply.then((outcome) => this.lmz.alarms.settle(id, token, valueOrError(outcome))));
       }
     });

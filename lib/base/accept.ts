@@ -9,16 +9,10 @@
  * home together through its `__settleAll` door, again and again until their
  * deadlines if the caller cannot be reached.
  */
-import { collect, deliverAll, isDelivery, originNamespace, type Delivery, type Settlement } from "../delivery";
-import type { Address, ChainEnvelope } from "../envelope";
+import { collect, deliverAll, isDelivery, originNamespace, type HandOver, type Settlement } from "../delivery";
+import type { Address } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { openDoor } from "./door";
-
-/** One durable call as the caller hands it over. */
-export interface HandOver {
-  readonly envelope: ChainEnvelope;
-  readonly delivery: Delivery;
-}
 
 /** Resolves once the current event-loop turn is over (a zero-delay timer). */
 const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -26,14 +26,15 @@
  *   refusal (the remote was reset, overloaded, unreachable) is sent again,
  *   and the remote may have run the first one. A remote method reached by
  *   a durable call reads the call id as `this.lmz.callId` to dedupe.
- * - Nothing re-sends a call whose hand-over was cut short by the caller's
- *   own crash, or whose remote crashed after acknowledging: the deadline
+ * - Nothing re-sends a call whose hand-over the caller's own crash cut
+ *   short before the remote took it, or whose remote crashed after taking
+ *   it: the deadline
  *   answers those with a `TimeoutError`, once. Re-sending them would need
  *   the remote chain stored too, and a trigger to re-send on restart.
  */
 import type { Alarms } from "../alarms";
 import { chainFrom, describeChain, type OperationChain } from "../chains";
-import { collect, untilDeadline, type Delivery, type OriginAddress } from "../delivery";
+import { collect, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
 import { describeThrown, RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type ChainEnvelope, type Identity } from "../envelope";
 import type { CallerHost } from "./caller";
 import { CallError } from "./errors";
@@ -47,12 +48,6 @@ export interface DurableHost {
   readonly outcomes: Pick<Alarms, "expect" | "settle">;
   /** Where deliveries reach this object, or `undefined` if no binding in its `env` does. */
   origin(): OriginAddress | undefined;
-}
-
-/** One durable call as it is handed over. */
-interface HandOver {
-  readonly envelope: ChainEnvelope;
-  readonly delivery: Delivery;
 }
 
 /** The door of durable calls, on `LumenizeBase` and `LumenizeWorker`: per call, `null` (taken) or why not. */

@@ -12,4 +12,4 @@
  */
 export { chunks, collect } from "./batch";
 export { deliver, deliverAll, isDelivery, originNamespace, originStub, untilDeadline, type SettleDoor, type Settlement } from "./deliver";
-export type { Delivery, OriginAddress } from "./types";
+export type { Delivery, HandOver, OriginAddress } from "./types";
