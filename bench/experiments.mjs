@@ -379,7 +379,7 @@ export const summaries = {
       '| --- | --- | --- | --- | --- |',
       ...rows,
       '',
-      `Medians of ${roundsText} rounds per case, every call to one remote Durable Object; "caller kept waiting" is how long the caller had work in flight that kept it from hibernating (for a durable call: until the last acknowledgement). Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
+      `Medians of ${roundsText} rounds per case, all made at once to one remote Durable Object unless the case says otherwise ("one at a time": batches of one call); "caller kept waiting" is how long the caller had work in flight that kept it from hibernating (for a durable call: until the last hand-over was answered); rows and alarm writes are the 200 case's, per call. Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
       '',
     ].join('\n');
   },
