@@ -7,6 +7,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
 import type { CallerNote, CallerProbeDO } from "../fixtures/caller-probe";
 import type { ProbeDO } from "../fixtures/probe";
 import { rowCount, storedState } from "../alarms/harness";
@@ -108,6 +109,20 @@ describe("durable call", () => {
     expect(notes).toEqual([{ tag: "inner", caller: undefined, callId: undefined }]);
     const relayed = await waitForAtLeast(() => inProbe(stub, (probe) => probe.deliveries().filter((d) => d.tag === "relay")), 1, "continuations");
     expect(relayed[0].result).toBe(callId);
+  });
+
+  it("keeps its doors, __acceptChains and __settleAll, out of reach of chains", async () => {
+    const { stub } = freshProbe("durable-doors");
+    for (const door of ["__acceptChains", "__settleAll"]) {
+      const outcome = await stub.__executeChain(sealChain([{ type: "get", key: door }, { type: "apply", args: [{ value: [] }] }], {}));
+      let thrown: unknown;
+      try {
+        openOutcome(outcome as ChainOutcome);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, door).toMatchObject({ name: "OperationChainError", message: expect.stringContaining(`"${door}"`) });
+    }
   });
 
   it("tells onBeforeCall the call is durable, with its id", async () => {
