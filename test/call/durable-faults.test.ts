@@ -141,10 +141,11 @@ describe("durable call: the reply arrives twice, or races the deadline", () => {
   it("ignores the deadline when the reply came first", async () => {
     const caller = freshProbe("df-reply-first").name;
     const target = freshProbe("df-reply-first-target").name;
-    await callFrom(caller, target, (t) => t.square(3), "square", 400);
+    const deadline = Date.now() + 1_500;
+    await callFrom(caller, target, (t) => t.square(3), "square", 1_500);
     expect(await linesOf(caller, 1)).toEqual(["square: 9"]);
     expect(await inProbe(probe(caller), (host) => host.lmz.alarms.triggerAlarms(1))).toEqual([]);
-    await sleep(600); // past the deadline: had the alarm stayed, it would have fired by now
+    await sleep(Math.max(0, deadline - Date.now()) + 300); // past the deadline: had the alarm stayed, it would have fired by now
     await ranOnce(caller, "square: 9");
   });
 
