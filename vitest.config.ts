@@ -42,6 +42,8 @@ export default defineConfig({
           // The Redeploy and versioning page's class, before and after a rename (examples/versioning/).
           INVOICE_BEFORE: { className: "InvoiceBeforeDO", useSQLite: true },
           INVOICE_AFTER: { className: "InvoiceAfterDO", useSQLite: true },
+          // A host from before durable calls: no __acceptChain door (test/fixtures/old-receiver.ts).
+          OLD_RECEIVER: { className: "OldReceiverDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

@@ -203,6 +203,67 @@ export const experiments = [
     },
   },
 
+  {
+    id: 'call-durable',
+    title: 'Durable call vs call vs raw RPC',
+    question:
+      'What does a durable call (`call(..., { durable: true })`) cost against `call` and raw RPC at 200 and 1,000 concurrent calls: time until every result is home, how long the caller is kept waiting, and rows written per call? And which way home is cheaper for the outcome: the remote delivering it through the caller\'s `__settleAll` door (shipped), or the caller awaiting one round trip and settling its own row?',
+    binding: 'CALL_BENCH',
+    variants: { rpc: 'viaRpc', call: 'viaCallWatched', durable: 'viaDurableCall', roundTrip: 'viaDurableRoundTrip' },
+    labels: { rpc: 'raw RPC', call: 'call', durable: 'durable call', roundTrip: 'durable, one round trip (not shipped)' },
+    baseline: 'rpc',
+    cases: [
+      { label: '200', size: 200, repeats: 15 },
+      { label: '1,000', size: 1_000, repeats: 7 },
+      { label: '200 over 200 remotes', size: 200, params: { remotes: 200 }, repeats: 7 },
+      { label: 'one at a time', size: 1, repeats: 41 },
+      { label: '200, remote awaits 100 ms', size: 200, params: { delayMs: 100 }, repeats: 7 },
+    ],
+    quick: {
+      cases: [
+        { label: '10', size: 10 },
+        { label: '10 over 10 remotes', size: 10, params: { remotes: 10 } },
+        { label: '10, remote awaits 20 ms', size: 10, params: { delayMs: 20 } },
+      ],
+    },
+    metric: 'elapsed',
+    busy: { phase: 'callerBusy', label: 'caller kept waiting' },
+    conclude(cases, at) {
+      const rows = (c, v) => (c.variants[v].phases.rowsWritten?.median ?? 0) / c.size;
+      const home = (c, v) => ms(c.variants[v].elapsedMs.median);
+      const busy = (c, v) => ms(c.variants[v].phases.callerBusy.median);
+      const lines = [];
+      for (const label of ['200', '1,000']) {
+        const c = at(label);
+        if (!c) continue;
+        lines.push(
+          `${label} concurrent calls to one remote: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC), which sends them in one RPC and brings them home in few. The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two) and sets or deletes its platform alarm ${(c.variants.durable.phases.alarmWrites?.median ?? 0).toLocaleString('en-US')} times in the batch.`,
+        );
+      }
+      const spread = cases.find((c) => c.params?.remotes);
+      if (spread) {
+        lines.push(`${spread.label}, nothing to batch: every result home after ${home(spread, 'rpc')} with raw RPC, ${home(spread, 'call')} with \`call\` and ${home(spread, 'durable')} with a durable call (${x(spread.ratios.durable.median)} raw RPC).`);
+      }
+      const single = cases.find((c) => c.size === 1);
+      if (single) {
+        lines.push(`One call at a time: ${home(single, 'rpc')} with raw RPC, ${home(single, 'call')} with \`call\`, ${home(single, 'durable')} with a durable call (two RPCs and two storage commits on the caller).`);
+      }
+      const slow = cases.find((c) => c.params?.delayMs);
+      if (slow) {
+        lines.push(
+          `When the remote awaits ${slow.params.delayMs} ms (${slow.size} concurrent): the durable caller waits ${busy(slow, 'durable')}, \`call\` ${busy(slow, 'call')}, raw RPC ${busy(slow, 'rpc')}; every result is home after ${home(slow, 'durable')}, ${home(slow, 'call')} and ${home(slow, 'rpc')}.`,
+        );
+      }
+      const c = at('200');
+      if (c) {
+        lines.push(
+          `The other way home, one round trip per call with the caller settling its own row, brings the 200 home in ${home(c, 'roundTrip')} (${x(c.ratios.roundTrip.median)} raw RPC) and keeps the caller waiting the whole time (${busy(c, 'roundTrip')}${slow ? `; ${busy(slow, 'roundTrip')} when the remote awaits ${slow.params.delayMs} ms` : ''}), and a caller that restarts would have to send every pending call again.`,
+        );
+      }
+      return lines;
+    },
+  },
+
   // --- 2. Alarm delay -----------------------------------------------------------------
   alarmDelay,
 
@@ -387,6 +448,34 @@ export const summaries = {
       ...rows,
       '',
       `Times are per operation, relative to raw RPC measured in the same rounds (median). When the remote method awaits 100 ms (${s.size} concurrent): with \`call\` all results are home after ${ms(v('call').elapsedMs.median)} and the caller waits with work in flight that whole time; with fire-and-forget they are home after ${ms(v('fireAndForget').elapsedMs.median)} and the caller waits ${ms(v('fireAndForget').phases.callerBusy.median)}, until the last acknowledgement. Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
+      '',
+    ].join('\n');
+  },
+  'call-durable-summary.md'(find, meta) {
+    const durable = find('call-durable');
+    if (!durable?.cases) return undefined;
+    const plain = durable.cases.filter((c) => !c.params?.delayMs);
+    const slow = durable.cases.find((c) => c.params?.delayMs);
+    const columns = ['rpc', 'call', 'durable', 'roundTrip'];
+    const cell = (value) => (value === undefined ? '–' : ms(value));
+    const row = (label, pick) => `| ${label} | ${columns.map((v) => pick(v)).join(' | ')} |`;
+    const rows = [];
+    for (const c of [...plain, ...(slow ? [slow] : [])]) {
+      rows.push(row(`${c.label}: all results home`, (v) => cell(c.variants[v]?.elapsedMs.median)));
+      rows.push(row(`${c.label}: caller kept waiting`, (v) => cell(c.variants[v]?.phases.callerBusy?.median)));
+    }
+    const first = plain[0] ?? durable.cases[0];
+    const perCall = (v, phase) => ((first.variants[v]?.phases[phase]?.median ?? 0) / first.size).toFixed(phase === 'alarmWrites' ? 2 : 1);
+    rows.push(row('rows written per call', (v) => perCall(v, 'rowsWritten')));
+    rows.push(row('platform alarm writes per call', (v) => perCall(v, 'alarmWrites')));
+    const rounds = durable.cases.map((c) => c.variants.durable.runs.length);
+    const roundsText = Math.min(...rounds) === Math.max(...rounds) ? `${rounds[0]}` : `${Math.min(...rounds)} to ${Math.max(...rounds)}`;
+    return [
+      '| | raw RPC | `call` | durable `call` | durable, one round trip (not shipped) |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      `Medians of ${roundsText} rounds per case, all made at once to one remote Durable Object unless the case says otherwise ("one at a time": batches of one call); "caller kept waiting" is how long the caller had work in flight that kept it from hibernating (for a durable call: until the last hand-over was answered); rows and alarm writes are the 200 case's, per call. Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
       '',
     ].join('\n');
   },

@@ -13,6 +13,8 @@ export { GreeterWorker } from "./base-classes/greeter";
 export { CounterDO } from "./call/counter";
 export { UserDO } from "./call/user";
 export { ImpatientUserDO } from "./call/deadline";
+export { CheckoutDO } from "./call/checkout";
+export { WalletDO } from "./call/wallet";
 export { RemindersDO } from "./alarms/reminders";
 export { DigestDO } from "./alarms/digest";
 export { OffersDO } from "./alarms/offers";

@@ -12,6 +12,7 @@ declare namespace Cloudflare {
     SHOP: DurableObjectNamespace<import("../examples/errors/checkout").ShopDO>;
     INVOICE_BEFORE: DurableObjectNamespace<import("../examples/versioning/before/invoices").InvoiceDO>;
     INVOICE_AFTER: DurableObjectNamespace<import("../examples/versioning/after/invoices").InvoiceDO>;
+    OLD_RECEIVER: DurableObjectNamespace<import("./fixtures/old-receiver").OldReceiverDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
     LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;

@@ -2,13 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { Alarms } from "../alarms";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
+import type { HandOver, Settlement } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
+import { acceptChains } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { registerRuntime } from "./runtime";
 import { DurableObjectServices } from "./services";
-import { settleThroughDoor } from "./settle";
+import { settleAllThroughDoor, settleThroughDoor } from "./settle";
 
 /**
  * Base class for Lumenize Durable Objects (SQLite-backed).
@@ -31,7 +33,15 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
     const identity = this.#identity;
     // Alarms only re-arms here; it never runs a handler in the constructor.
     const alarms = new Alarms(ctx, this);
-    this.lmz = new DurableObjectServices(identity, new Caller({ env, self: this, identity: () => identity.identity, keepAlive: (promise) => ctx.waitUntil(promise), flush: groupCommit(() => ctx.storage.sync()) }), alarms);
+    const caller = new Caller({
+      env,
+      self: this,
+      identity: () => identity.identity,
+      keepAlive: (promise) => ctx.waitUntil(promise),
+      flush: groupCommit(() => ctx.storage.sync()),
+      durable: { outcomes: alarms, origin: () => identity.origin() },
+    });
+    this.lmz = new DurableObjectServices(identity, caller, alarms);
     registerRuntime(this, { env, waitUntil: (work) => ctx.waitUntil(work) });
   }
 
@@ -65,6 +75,17 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   }
 
   /**
+   * The door of durable calls (`this.lmz.call(..., { durable: true })` on
+   * other Lumenize hosts): answers at once, per call, `null` (taken) or why
+   * not; then runs each chain like `__executeChain` (with `this.lmz.callId`
+   * set) under `ctx.waitUntil`, and delivers the outcomes to their callers'
+   * `__settleAll` doors, retrying until each caller's deadline.
+   */
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), (address) => this.#identity.learn(address));
+  }
+
+  /**
    * The settle door: delivers, from elsewhere, the outcome that the pending
    * outcome `id` (made by `this.lmz.alarms.expect()`) waits for, and runs its
    * continuation with the outcome's value, or its Error. Only the holder of
@@ -81,6 +102,15 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean> {
     return settleThroughDoor(this.lmz.alarms, id, token, outcome);
+  }
+
+  /**
+   * {@link __settle} for several outcomes at once, all claimed in one
+   * storage commit: how durable calls' outcomes come home. Resolves, per
+   * settlement, whether it ran the continuation. Never throws.
+   */
+  __settleAll(settlements: Settlement[]): Promise<boolean[]> {
+    return settleAllThroughDoor(this.lmz.alarms, settlements);
   }
 }
 

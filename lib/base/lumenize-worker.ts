@@ -2,6 +2,8 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call";
 import { ctn, registerChainHost, type Chain, type Continuation } from "../chains";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { HandOver } from "../delivery";
+import { acceptChains } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -41,11 +43,22 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
 
   /** The door: runs a chain sent by another Lumenize host against this Worker. */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
-    return openDoor(this, envelope, (address: Address) => {
-      // An entrypoint instance lives for one request; the claim costs nothing to believe.
-      this.#binding = address.binding;
-    });
+    return openDoor(this, envelope, this.#learn);
   }
+
+  /**
+   * The door of durable calls: answers at once which it took, then runs them
+   * under `ctx.waitUntil` and delivers their outcomes to their callers (see
+   * `LumenizeBase.__acceptChains`).
+   */
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), this.#learn);
+  }
+
+  readonly #learn = (address: Address): void => {
+    // An entrypoint instance lives for one request; the claim costs nothing to believe.
+    this.#binding = address.binding;
+  };
 }
 
 registerChainHost(LumenizeWorker.prototype);

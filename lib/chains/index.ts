@@ -20,7 +20,7 @@ export type {
   OperationChain,
   ResultPlaceholder,
 } from "./types";
-export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder } from "./record";
+export { ctn, chainFrom, getOperationChain, placeholder, bindResult, hasPlaceholder } from "./record";
 export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
 export { registerChainHost, registerPlatformHandle } from "./security";

@@ -3,9 +3,9 @@
  * (a service binding), the orchestrator and the origin (Durable Object
  * namespaces). Each lookup either returns a stub or says what to fix.
  */
-import { isNamespace, isService, type ChainOutcome } from "../envelope";
+import { isNamespace, isService } from "../envelope";
 import { ProxyFetchError } from "./errors";
-import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress, OriginAddress } from "./types";
+import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress } from "./types";
 
 /** What an executor exposes over RPC: `FetchExecutor`, or its `FetchExecutorRpcTarget`. */
 export interface ExecutorStub {
@@ -17,11 +17,6 @@ export interface ExecutorStub {
 export interface OrchestratorStub {
   __enqueue(jobs: OrchestratedJob[]): Promise<void>;
   __delivered(id: string, token: string): Promise<void>;
-}
-
-/** The origin's settle door, as the executor and the orchestrator call it. */
-export interface OriginStub {
-  __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean>;
 }
 
 export function bindingsOf(env: unknown): Record<string, unknown> {
@@ -69,12 +64,6 @@ export function namespace(env: unknown, binding: string, role: string, fix: stri
     throw new ProxyFetchError(`${found === undefined ? "Missing" : "Unusable"} ${role} binding "${binding}": it must be a Durable Object namespace. ${fix}`);
   }
   return found;
-}
-
-export function originStub(env: unknown, origin: OriginAddress): OriginStub {
-  const ns = namespace(env, origin.binding, "origin", "The executor must share the origin's bindings to deliver to it.");
-  const stub = origin.name !== undefined ? ns.getByName(origin.name) : ns.get(ns.idFromString(origin.id));
-  return stub as unknown as OriginStub;
 }
 
 export function orchestratorStub(env: unknown, orchestrator: OrchestratorAddress): OrchestratorStub {

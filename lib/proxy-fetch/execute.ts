@@ -7,7 +7,8 @@
  */
 import { InvalidInputError, TimeoutError } from "../errors";
 import { postprocess } from "../structured-clone";
-import { deliver, isDelivery, reportDelivered, sealResult } from "./deliver";
+import { deliver, isDelivery } from "../delivery";
+import { reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import type { FetchJob, ResolvedRetry } from "./types";
 
@@ -49,7 +50,7 @@ export async function runFetchJob(env: unknown, job: FetchJob): Promise<void> {
     console.warn(`[lumenize] proxy-fetch ${job.id}: testMode.simulateDeliveryFailure dropped the result; the timeout fallback will answer.`);
     return;
   }
-  const ran = await deliver(env, job.deliver, job.id, await sealResult(result));
+  const ran = await deliver(env, job.deliver, job.id, await sealResult(result), `proxy-fetch ${job.id}`);
   if (ran === false) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the outcome was decided (the timeout answered); dropped.`);
   if (ran && job.orchestrator) await reportDelivered(env, job.orchestrator, job.id, job.deliver.token);
 }

@@ -23,7 +23,8 @@ import { LumenizeBase } from "../base";
 import { InvalidInputError, TimeoutError } from "../errors";
 import { chunks, MAX_JOBS_PER_EXECUTOR_CALL, reasonOf } from "./batch";
 import { dispatch } from "./bindings";
-import { deliver, isDelivery, sealResult } from "./deliver";
+import { deliver, isDelivery } from "../delivery";
+import { sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import { deliveryOf, JobTable, type Counters, type JobRow } from "./store";
 import { DEFAULT_RETRY_METHODS, type FetchJob, type FetchOrchestratorStats, type OrchestratedJob } from "./types";
@@ -166,7 +167,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * own deadline, the executor's outcome got there first: count it so.
    */
   async #answer(row: JobRow, error: Error, bucket: keyof Counters): Promise<void> {
-    const ran = await deliver(this.env, deliveryOf(row), row.id, await sealResult(error));
+    const ran = await deliver(this.env, deliveryOf(row), row.id, await sealResult(error), `proxy-fetch ${row.id}`);
     if (ran === false && Date.now() < row.backstop) this.#jobs.recount(bucket, "delivered");
   }
 

@@ -33,7 +33,7 @@ describe("onBeforeCall", () => {
   it("sees the claimed caller (also as this.lmz.caller), the members entered, the chain and the call id, then lets it run", async () => {
     const stub = fresh();
     expect(await knock(stub, ctn<GuardedDO>().work(21), { caller: claimed, callId: "call-1" })).toBe(42);
-    expect(await stub.seen()).toEqual([{ caller: claimed, lmzCaller: claimed, members: ["work"], steps: 2, callId: "call-1" }]);
+    expect(await stub.seen()).toEqual([{ caller: claimed, lmzCaller: claimed, members: ["work"], steps: 2, callId: "call-1", durable: false }]);
   });
 
   it("refuses by throwing: the caller gets an Error naming the hook, with the hook's Error as its cause, and nothing runs", async () => {
