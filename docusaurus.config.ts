@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { Config, Plugin } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import type { PluginOptions as SearchOptions } from '@easyops-cn/docusaurus-search-local';
+import type { PluginOptions as LlmsTxtOptions } from '@signalwire/docusaurus-plugin-llms-txt';
 import npm2yarn from '@docusaurus/remark-plugin-npm2yarn';
 import codeImport from 'remark-code-import';
 import apiReference from './website/plugins/api-reference';
 import codeImportDeps from './website/plugins/code-import-deps';
 import codeRegions from './website/plugins/code-regions.mjs';
 import landingExample from './website/plugins/landing-example';
+import llmsCode from './website/plugins/llms-code.mjs';
 import landing from './website/landing-example.json';
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
@@ -103,6 +105,27 @@ const config: Config = {
     // Pages depend on the files they import code from (cache, dev reload).
     (context) => codeImportDeps(context, { rootDir, contentDirs: ['website/docs', 'website/src/pages'] }),
     (context) => landingExample(context, { file: landing.file, region: (landing as { region?: string }).region }),
+    // llms.txt (an index) and llms-full.txt (every page) at the site root, and a .md
+    // beside each page. Made from the built HTML, not the Markdown sources: a source's
+    // code blocks are empty until remark-code-import fills them (check:docs looks for a
+    // known example class in llms-full.txt). llms-code.mjs keeps code blocks as in the source.
+    [
+      '@signalwire/docusaurus-plugin-llms-txt',
+      {
+        siteDescription:
+          'Type-safe calls, alarms and proxied fetches for Cloudflare Durable Objects (npm package lumenize-do). Every code block is imported from a tested file.',
+        depth: 2,
+        onRouteError: 'throw',
+        // The docs first, the generated API reference last.
+        includeOrder: ['/docs/intro', '/docs/getting-started', '/docs/foundations/**', '/docs/capabilities/**', '/docs/own-worker', '/docs/performance/**', '/docs/api/**'],
+        content: {
+          enableLlmsFullTxt: true,
+          relativePaths: false,
+          excludeRoutes: ['/search'],
+          beforeDefaultRehypePlugins: [llmsCode],
+        },
+      } satisfies Partial<LlmsTxtOptions>,
+    ],
     // TypeDoc from the TSDoc in lib/, written to website/docs/api/ (generated, gitignored).
     (context) =>
       apiReference(context, {

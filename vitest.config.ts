@@ -4,7 +4,7 @@ import { kCurrentWorker } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 import { fakeInternetService } from "./test/fake-internet.ts";
-import { benchDurableObjects } from "./examples/bench/bindings.ts";
+import { benchDurableObjects } from "./bench/worker/bindings.ts";
 
 // The examples import the library by its package name, which wrangler.jsonc
 // maps to lib/ ("alias"); the Workers plugin does not apply that map, so
@@ -36,6 +36,14 @@ export default defineConfig({
           EXPOSED: { className: "ExposedDO", useSQLite: true },
           // Hosts with an onBeforeCall hook (test/fixtures/guarded.ts).
           GUARDED: { className: "GuardedDO", useSQLite: true },
+          // The Errors page's example (examples/errors/checkout.ts).
+          BANK: { className: "BankDO", useSQLite: true },
+          SHOP: { className: "ShopDO", useSQLite: true },
+          // The Redeploy and versioning page's class, before and after a rename (examples/versioning/).
+          INVOICE_BEFORE: { className: "InvoiceBeforeDO", useSQLite: true },
+          INVOICE_AFTER: { className: "InvoiceAfterDO", useSQLite: true },
+          // A host from before durable calls: no __acceptChain door (test/fixtures/old-receiver.ts).
+          OLD_RECEIVER: { className: "OldReceiverDO", useSQLite: true },
           ...benchDurableObjects,
         },
         // A binding that is neither a DO namespace nor a service, to prove call refuses it.

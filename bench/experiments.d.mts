@@ -17,6 +17,8 @@ export interface Experiment {
   readonly id: string;
   readonly title: string;
   readonly question: string;
+  /** "peers": runs on the peers Worker (bench/peers), which the test pool does not have. */
+  readonly worker?: "peers";
   readonly binding: string;
   readonly variants: Readonly<Record<string, string>>;
   readonly baseline?: string;

@@ -3,7 +3,10 @@
 //   id         stable name: results key, chart file, docs partial
 //   title      what the table and chart are called
 //   question   what the experiment answers (shown on the Performance page)
-//   binding    the ExperimentController DO (bench/wrangler.jsonc)
+//   worker     'peers': runs on the peers Worker (bench/peers/wrangler.jsonc),
+//              whose libraries are installed on first use; the main bench
+//              Worker (bench/wrangler.jsonc) otherwise
+//   binding    the ExperimentController DO (in that Worker's wrangler.jsonc)
 //   variants   { name: method }: the controller methods to compare
 //   baseline   the variant every other is divided by, round by round
 //   sizes      batch sizes, or `cases: [{ label, size, params, variants? }]`
@@ -19,19 +22,72 @@
 //              the caller had work in flight
 //   origin     true: the run starts a local origin server, params.origin
 //   conclude   (cases, lookup) => sentences with the measured numbers
+//   info       a GET route of the Worker whose JSON is saved with the results
+//   markdown   (result, { table, label }) => Markdown shown after the table
 //   requires   files (from the repo root) without which it is skipped
 //   skip       a reason, to keep an experiment registered but not run
 //
 // A new experiment: a method on an ExperimentController subclass in
-// examples/bench/, and an entry here. This file imports nothing, so the smoke
-// test (test/bench/smoke.test.ts) runs the same entries inside workerd.
+// bench/worker/ (bench/peers/worker/ for peers), and an entry here. This file
+// imports nothing, so the smoke test (test/bench/smoke.test.ts) runs the same
+// entries inside workerd (all but the peers').
 
 const x = (ratio) => `${ratio.toFixed(2)}×`;
+
+// The payloads of the structured-clone experiments: rich ones against
+// structuredClone, JSON-safe ones against JSON.
+const CLONE_CASES = [
+  { label: 'small rich', size: 20_000, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'large rich', size: 60, params: { payload: 'large' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'small JSON-safe', size: 20_000, params: { payload: 'small-json' }, variants: ['json', 'structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+  { label: 'large JSON-safe', size: 60, params: { payload: 'large-json' }, variants: ['json', 'structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+];
+const QUICK_CLONE_CASES = [
+  { label: 'small rich', size: 20, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize', 'lumenizeSync'], baseline: 'structuredClone' },
+  { label: 'small JSON-safe', size: 20, params: { payload: 'small-json' }, variants: ['json', 'lumenize', 'lumenizeSync'], baseline: 'json' },
+];
+
+/** The structured-clone cases with the three peers in place of the Sync variant. */
+function peerCases(cases) {
+  return cases.map((c) => ({ ...c, variants: [...c.variants.filter((v) => v !== 'lumenizeSync'), 'ungap', 'devalue', 'superjson'] }));
+}
+
+const experimentLabel = (_case, variant) => ({ ours: 'Lumenize', actors: '@cloudflare/actors', agents: 'agents' })[variant] ?? variant;
+
+// Summary tables of the peer experiments. `render` is { table, label } from
+// bench/report.mjs: a Markdown table of { header, rows }, and a variant's label.
+
+/** Each serializer's round trip, × its baseline, per payload: one row per serializer. */
+function serializerMatrix(result, { table, label }) {
+  return table({
+    header: ['round trip, × baseline time', ...result.cases.map((c) => `${c.label} (× ${label(c.baseline)})`)],
+    rows: ['lumenize', 'ungap', 'devalue', 'superjson'].map((v) => [label(v), ...result.cases.map((c) => (c.ratios[v] ? x(c.ratios[v].median) : '–'))]),
+  });
+}
+
+/** What each serializer keeps, as checked by the peers Worker's /fidelity route. */
+function fidelityTable(fidelity, { table }) {
+  const cell = (text) => (text === 'kept' ? '✓' : text.replace(/^loses the [^,]+(, .*)?$/, '✗ lost').replace(/^loses /, '✗ loses '));
+  return table({
+    header: ['kept through a string round trip', ...fidelity.serializers],
+    rows: Object.entries(fidelity.table).map(([probe, row]) => [probe, ...fidelity.serializers.map((name) => cell(row[name]))]),
+  });
+}
+
+/** Per task: scheduling and firing cost, and whether every task ran exactly once, per library. */
+function alarmMatrix(result, { table, label }) {
+  const perTask = (c, v, phase) => us((c.variants[v].phases[phase].median * 1000) / c.size);
+  const once = (v) => result.cases.every((c) => c.variants[v].runs.every((r) => r.completed === c.size && r.failed === 0));
+  return table({
+    header: ['', ...result.cases.flatMap((c) => [`schedule, per task (${c.label})`, `fire, per task (${c.label})`]), 'each task ran exactly once'],
+    rows: Object.keys(result.cases[0].variants).map((v) => [label(v), ...result.cases.flatMap((c) => [perTask(c, v, 'schedule'), perTask(c, v, 'fire')]), once(v) ? 'yes' : '**no**']),
+  });
+}
 const us = (value) => (value >= 100 ? `${Math.round(value)} µs` : `${value.toFixed(1)} µs`);
 const ms = (value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
 
 // #region alarm-delay
-// Experiment 2 (its controller methods are in examples/bench/alarms.ts).
+// Experiment 2 (its controller methods are in bench/worker/alarms.ts).
 const alarmDelay = {
   id: 'alarm-delay',
   title: 'schedule(0, …) vs a direct call, 1,000 operations',
@@ -102,7 +158,7 @@ export function costOf(variant, size, proxied) {
 const dollars = (value) => `$${value >= 10 ? value.toFixed(1) : value.toFixed(2)}`;
 
 // #region proxy-fetch-cost
-// Experiment 3b (controller methods in examples/bench/proxy-fetch.ts).
+// Experiment 3b (controller methods in bench/worker/proxy-fetch.ts).
 const proxyFetchCost = {
   id: 'proxy-fetch-cost',
   title: 'What one fetch costs: direct fetch vs proxyFetch vs proxyFetchSimple',
@@ -253,6 +309,67 @@ export const experiments = [
     },
   },
 
+  {
+    id: 'call-durable',
+    title: 'Durable call vs call vs raw RPC',
+    question:
+      'What does a durable call (`call(..., { durable: true })`) cost against `call` and raw RPC at 200 and 1,000 concurrent calls: time until every result is home, how long the caller is kept waiting, and rows written per call? And which way home is cheaper for the outcome: the remote delivering it through the caller\'s `__settleAll` door (shipped), or the caller awaiting one round trip and settling its own row?',
+    binding: 'CALL_BENCH',
+    variants: { rpc: 'viaRpc', call: 'viaCallWatched', durable: 'viaDurableCall', roundTrip: 'viaDurableRoundTrip' },
+    labels: { rpc: 'raw RPC', call: 'call', durable: 'durable call', roundTrip: 'durable, one round trip (not shipped)' },
+    baseline: 'rpc',
+    cases: [
+      { label: '200', size: 200, repeats: 15 },
+      { label: '1,000', size: 1_000, repeats: 7 },
+      { label: '200 over 200 remotes', size: 200, params: { remotes: 200 }, repeats: 7 },
+      { label: 'one at a time', size: 1, repeats: 41 },
+      { label: '200, remote awaits 100 ms', size: 200, params: { delayMs: 100 }, repeats: 7 },
+    ],
+    quick: {
+      cases: [
+        { label: '10', size: 10 },
+        { label: '10 over 10 remotes', size: 10, params: { remotes: 10 } },
+        { label: '10, remote awaits 20 ms', size: 10, params: { delayMs: 20 } },
+      ],
+    },
+    metric: 'elapsed',
+    busy: { phase: 'callerBusy', label: 'caller kept waiting' },
+    conclude(cases, at) {
+      const rows = (c, v) => (c.variants[v].phases.rowsWritten?.median ?? 0) / c.size;
+      const home = (c, v) => ms(c.variants[v].elapsedMs.median);
+      const busy = (c, v) => ms(c.variants[v].phases.callerBusy.median);
+      const lines = [];
+      for (const label of ['200', '1,000']) {
+        const c = at(label);
+        if (!c) continue;
+        lines.push(
+          `${label} concurrent calls to one remote: every result home after ${home(c, 'rpc')} with raw RPC, ${home(c, 'call')} with \`call\` and ${home(c, 'durable')} with a durable call (${x(c.ratios.durable.median)} raw RPC), which sends them in one RPC and brings them home in few. The durable caller is kept waiting ${busy(c, 'durable')} (until the last acknowledgement), against ${busy(c, 'call')} for \`call\`, and writes ${rows(c, 'durable').toFixed(1)} rows per call (0 for the other two) and sets or deletes its platform alarm ${(c.variants.durable.phases.alarmWrites?.median ?? 0).toLocaleString('en-US')} times in the batch.`,
+        );
+      }
+      const spread = cases.find((c) => c.params?.remotes);
+      if (spread) {
+        lines.push(`${spread.label}, nothing to batch: every result home after ${home(spread, 'rpc')} with raw RPC, ${home(spread, 'call')} with \`call\` and ${home(spread, 'durable')} with a durable call (${x(spread.ratios.durable.median)} raw RPC).`);
+      }
+      const single = cases.find((c) => c.size === 1);
+      if (single) {
+        lines.push(`One call at a time: ${home(single, 'rpc')} with raw RPC, ${home(single, 'call')} with \`call\`, ${home(single, 'durable')} with a durable call (two RPCs and two storage commits on the caller).`);
+      }
+      const slow = cases.find((c) => c.params?.delayMs);
+      if (slow) {
+        lines.push(
+          `When the remote awaits ${slow.params.delayMs} ms (${slow.size} concurrent): the durable caller waits ${busy(slow, 'durable')}, \`call\` ${busy(slow, 'call')}, raw RPC ${busy(slow, 'rpc')}; every result is home after ${home(slow, 'durable')}, ${home(slow, 'call')} and ${home(slow, 'rpc')}.`,
+        );
+      }
+      const c = at('200');
+      if (c) {
+        lines.push(
+          `The other way home, one round trip per call with the caller settling its own row, brings the 200 home in ${home(c, 'roundTrip')} (${x(c.ratios.roundTrip.median)} raw RPC) and keeps the caller waiting the whole time (${busy(c, 'roundTrip')}${slow ? `; ${busy(slow, 'roundTrip')} when the remote awaits ${slow.params.delayMs} ms` : ''}), and a caller that restarts would have to send every pending call again.`,
+        );
+      }
+      return lines;
+    },
+  },
+
   // --- 2. Alarm delay -----------------------------------------------------------------
   alarmDelay,
 
@@ -337,35 +454,50 @@ export const experiments = [
     question:
       'How fast is a `stringify` + `parse` round trip compared with the platform’s `structuredClone` (rich data), and with `JSON.stringify` + `JSON.parse` (JSON-safe data)?',
     binding: 'CLONE_BENCH',
-    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify' },
-    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'stringify + parse' },
-    cases: [
-      { label: 'small rich', size: 20_000, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-      { label: 'large rich', size: 60, params: { payload: 'large' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-      { label: 'small JSON-safe', size: 20_000, params: { payload: 'small-json' }, variants: ['json', 'structuredClone', 'lumenize'], baseline: 'json' },
-      { label: 'large JSON-safe', size: 60, params: { payload: 'large-json' }, variants: ['json', 'structuredClone', 'lumenize'], baseline: 'json' },
-    ],
+    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify', lumenizeSync: 'viaStringifySync' },
+    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'stringify + parse', lumenizeSync: 'stringifySync + parse' },
+    cases: CLONE_CASES,
     repeats: 7,
-    quick: {
-      cases: [
-        { label: 'small rich', size: 20, params: { payload: 'small' }, variants: ['structuredClone', 'lumenize'], baseline: 'structuredClone' },
-        { label: 'small JSON-safe', size: 20, params: { payload: 'small-json' }, variants: ['json', 'lumenize'], baseline: 'json' },
-      ],
-    },
+    quick: { cases: QUICK_CLONE_CASES },
     metric: 'opsPerSec',
     info: '/payload-sizes',
+    markdown: (result) => `Payload sizes (characters of \`stringify\` output): ${Object.entries(result.info).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}.`,
     conclude(cases, at) {
-      const line = (label, baseline, name) => {
+      const line = (label, name) => {
         const c = at(label);
         if (!c) return undefined;
-        return `${label}: ${Math.round(c.variants.lumenize.opsPerSec.median).toLocaleString('en-US')} round trips/s, ${x(c.ratios.lumenize.median)} the time of ${name}.`;
+        const sync = c.ratios.lumenizeSync ? `; ${x(c.ratios.lumenizeSync.median)} with \`stringifySync\`` : '';
+        return `${label}: ${Math.round(c.variants.lumenize.opsPerSec.median).toLocaleString('en-US')} round trips/s, ${x(c.ratios.lumenize.median)} the time of ${name} (target ≤ 1.50×: **${c.ratios.lumenize.median <= 1.5 ? 'met' : 'not met'}**)${sync}.`;
       };
       return [
-        line('small rich', 'structuredClone', '`structuredClone`'),
-        line('large rich', 'structuredClone', '`structuredClone`'),
-        line('small JSON-safe', 'json', '`JSON.stringify` + `JSON.parse`'),
-        line('large JSON-safe', 'json', '`JSON.stringify` + `JSON.parse`'),
+        line('small rich', '`structuredClone`'),
+        line('large rich', '`structuredClone`'),
+        line('small JSON-safe', '`JSON.stringify` + `JSON.parse`'),
+        line('large JSON-safe', '`JSON.stringify` + `JSON.parse`'),
       ].filter(Boolean);
+    },
+  },
+  {
+    id: 'structured-clone-peers',
+    title: 'structured-clone vs @ungap/structured-clone, devalue and superjson',
+    question:
+      'How does a Lumenize `stringify` + `parse` round trip compare with the string round trips of `@ungap/structured-clone`, `devalue` and `superjson`, on the same payloads in the same run, and what does each keep?',
+    worker: 'peers',
+    binding: 'PEER_CLONE_BENCH',
+    variants: { structuredClone: 'viaStructuredClone', json: 'viaJson', lumenize: 'viaStringify', ungap: 'viaUngap', devalue: 'viaDevalue', superjson: 'viaSuperjson' },
+    labels: { structuredClone: 'structuredClone', json: 'JSON.stringify + parse', lumenize: 'Lumenize', ungap: '@ungap/structured-clone', devalue: 'devalue', superjson: 'superjson' },
+    cases: peerCases(CLONE_CASES),
+    repeats: 5,
+    quick: { cases: peerCases(QUICK_CLONE_CASES) },
+    metric: 'opsPerSec',
+    info: '/fidelity',
+    markdown: (result, render) => [serializerMatrix(result, render), fidelityTable(result.info, render)].join('\n\n'),
+    conclude(cases) {
+      const peers = ['ungap', 'devalue', 'superjson'];
+      const ahead = cases.filter((c) => peers.every((p) => c.ratios[p] === undefined || c.ratios.lumenize.median < c.ratios[p].median));
+      return [
+        `Lumenize is the fastest of the four string serializers in ${ahead.length} of ${cases.length} cases${ahead.length < cases.length ? ` (not in: ${cases.filter((c) => !ahead.includes(c)).map((c) => c.label).join(', ')})` : ''}.`,
+      ];
     },
   },
 
@@ -395,6 +527,31 @@ export const experiments = [
         small &&
           `Per schedule, ${c.label} cost ${x(each('schedule', c) / each('schedule', small))} to schedule and ${x(each('fire', c) / each('fire', small))} to fire what ${small.label} did.`,
       ].filter(Boolean);
+    },
+  },
+  {
+    id: 'alarm-peers',
+    title: 'Alarms vs @cloudflare/actors and the Agents SDK',
+    question:
+      'What does scheduling n one-shot tasks in one Durable Object, and firing them, cost per task with Lumenize’s alarms, `@cloudflare/actors`’ Alarms and the Agents SDK’s `schedule()`, and does each task run exactly once?',
+    worker: 'peers',
+    binding: 'PEER_ALARMS_BENCH',
+    variants: { ours: 'ours', actors: 'actors', agents: 'agents' },
+    labels: { ours: 'Lumenize schedule(0, …)', actors: '@cloudflare/actors schedule(1, …)', agents: 'agents schedule(0, …)' },
+    cases: [
+      { label: '1,000', size: 1_000, repeats: 5 },
+      { label: '10,000', size: 10_000, repeats: 3 },
+    ],
+    quick: { sizes: [20] },
+    metric: 'phases',
+    phases: ['schedule', 'fire'],
+    markdown: alarmMatrix,
+    conclude(cases) {
+      const each = (c, v, phase) => c.variants[v].phases[phase].median * 1000 / c.size;
+      return cases.map((c) => {
+        const once = Object.keys(c.variants).filter((v) => c.variants[v].runs.every((r) => r.completed === c.size && r.failed === 0));
+        return `${c.label} tasks: scheduling costs ${us(each(c, 'ours', 'schedule'))} per task with Lumenize, ${us(each(c, 'actors', 'schedule'))} with @cloudflare/actors and ${us(each(c, 'agents', 'schedule'))} with agents; firing costs ${us(each(c, 'ours', 'fire'))}, ${us(each(c, 'actors', 'fire'))} and ${us(each(c, 'agents', 'fire'))}. Every task ran exactly once with ${once.length === 3 ? 'all three' : once.map((v) => experimentLabel(c, v)).join(' and ') || 'none'}.`;
+      });
     },
   },
 ];
@@ -429,6 +586,34 @@ export const summaries = {
       ...rows,
       '',
       `Times are per operation, relative to raw RPC measured in the same rounds (median). When the remote method awaits 100 ms (${s.size} concurrent): with \`call\` all results are home after ${ms(v('call').elapsedMs.median)} and the caller waits with work in flight that whole time; with fire-and-forget they are home after ${ms(v('fireAndForget').elapsedMs.median)} and the caller waits ${ms(v('fireAndForget').phases.callerBusy.median)}, until the last acknowledgement. Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
+      '',
+    ].join('\n');
+  },
+  'call-durable-summary.md'(find, meta) {
+    const durable = find('call-durable');
+    if (!durable?.cases) return undefined;
+    const plain = durable.cases.filter((c) => !c.params?.delayMs);
+    const slow = durable.cases.find((c) => c.params?.delayMs);
+    const columns = ['rpc', 'call', 'durable', 'roundTrip'];
+    const cell = (value) => (value === undefined ? '–' : ms(value));
+    const row = (label, pick) => `| ${label} | ${columns.map((v) => pick(v)).join(' | ')} |`;
+    const rows = [];
+    for (const c of [...plain, ...(slow ? [slow] : [])]) {
+      rows.push(row(`${c.label}: all results home`, (v) => cell(c.variants[v]?.elapsedMs.median)));
+      rows.push(row(`${c.label}: caller kept waiting`, (v) => cell(c.variants[v]?.phases.callerBusy?.median)));
+    }
+    const first = plain[0] ?? durable.cases[0];
+    const perCall = (v, phase) => ((first.variants[v]?.phases[phase]?.median ?? 0) / first.size).toFixed(phase === 'alarmWrites' ? 2 : 1);
+    rows.push(row('rows written per call', (v) => perCall(v, 'rowsWritten')));
+    rows.push(row('platform alarm writes per call', (v) => perCall(v, 'alarmWrites')));
+    const rounds = durable.cases.map((c) => c.variants.durable.runs.length);
+    const roundsText = Math.min(...rounds) === Math.max(...rounds) ? `${rounds[0]}` : `${Math.min(...rounds)} to ${Math.max(...rounds)}`;
+    return [
+      '| | raw RPC | `call` | durable `call` | durable, one round trip (not shipped) |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      `Medians of ${roundsText} rounds per case, all made at once to one remote Durable Object unless the case says otherwise ("one at a time": batches of one call); "caller kept waiting" is how long the caller had work in flight that kept it from hibernating (for a durable call: until the last hand-over was answered); rows and alarm writes are the 200 case's, per call. Measured on ${meta.date.slice(0, 10)}, local workerd, ${meta.cpu}.`,
       '',
     ].join('\n');
   },

@@ -14,6 +14,7 @@
 // round, and rounds alternate the order of the variants, so drift in the
 // machine's speed cancels out.
 // #endregion usage
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -34,7 +35,7 @@ const fromWrangler = createRequire(require.resolve('wrangler/package.json'));
  * cannot reload the Worker mid-measurement. Nothing leaves the machine: no
  * account, no remote bindings, no `Request.cf` download.
  */
-export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.jsonc'), log = () => {} } = {}) {
+export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.jsonc'), name = 'bench Worker', log = () => {} } = {}) {
   const started = performance.now();
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
   const { unstable_startWorker } = await import('wrangler');
@@ -49,7 +50,7 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
   });
   await worker.ready;
   const url = await worker.url;
-  log(`bench Worker up at ${url.origin} in ${Math.round(performance.now() - started)} ms`);
+  log(`${name} up at ${url.origin} in ${Math.round(performance.now() - started)} ms`);
   return {
     url,
     /** Runs one batch on a controller; resolves with its BatchResult plus `clientMs`. */
@@ -112,6 +113,24 @@ export function workerdCpuMs() {
     }
   }
   return ns / 1e6;
+}
+
+/**
+ * Makes sure the peer libraries (`bench/peers`, their own package, apart
+ * from the main install) are installed from their lockfile: on first use,
+ * or after the lockfile changed. Offline, an npm cache that has them is
+ * enough. Returns why they could not be installed, or undefined.
+ */
+export function installPeers({ log = () => {} } = {}) {
+  const dir = path.join(repoRoot, 'bench/peers');
+  const installed = path.join(dir, 'node_modules/.package-lock.json');
+  const mtime = (file) => fs.statSync(file).mtimeMs;
+  if (fs.existsSync(installed) && mtime(installed) >= mtime(path.join(dir, 'package-lock.json'))) return undefined;
+  log('Installing the peer libraries into bench/peers (first use; about 90 MB)…');
+  const npm = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (npm.status === 0) return undefined;
+  const why = npm.error?.message ?? npm.stderr.split('\n').find((line) => /ERR!/.test(line)) ?? `exit code ${npm.status}`;
+  return `The peer libraries could not be installed (npm ci in bench/peers: ${why}). Run it once with access to the npm registry.`;
 }
 
 /**

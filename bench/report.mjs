@@ -118,7 +118,7 @@ export function experimentMarkdown(experiment, result, chartPath) {
   parts.push(result.conclusions.map((sentence) => `- ${sentence}`).join('\n'));
   if (chartPath) parts.push(`![${experiment.title}](${chartPath})`);
   parts.push(markdownTable(tableOf(experiment, result.cases)));
-  if (result.info) parts.push(`Payload sizes (characters of \`stringify\` output): ${Object.entries(result.info).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}.`);
+  if (experiment.markdown) parts.push(experiment.markdown(result, { table: markdownTable, label: (variant) => label(experiment, variant) }));
   const problems = result.cases.flatMap((c) => c.problems.map((p) => `${c.label}: ${p}`));
   if (problems.length) parts.push(`:::danger[Incomplete batches]\n\n${problems.map((p) => `- ${p}`).join('\n')}\n\n:::`);
   return `${parts.join('\n\n')}\n`;

@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { experiments, summaries } from './experiments.mjs';
-import { machine, repoRoot, runExperiment, startBench, startOrigin } from './harness.mjs';
+import { installPeers, machine, repoRoot, runExperiment, startBench, startOrigin } from './harness.mjs';
 import { barChart, chartData, experimentMarkdown, machineMarkdown, tableOf, textTable } from './report.mjs';
 
 const { values: args } = parseArgs({
@@ -53,6 +53,10 @@ const meta = { ...machine(), mode: quick ? 'quick' : 'full' };
 console.log(`Lumenize bench (${meta.mode}) on ${meta.cpu}, Node ${meta.node}, workerd ${meta.workerd}`);
 const bench = await startBench({ log: (line) => console.log(line) });
 const origin = await startOrigin();
+/** The peers Worker (bench/peers), started when the first experiment needing it runs. */
+let peers;
+/** Why the peers Worker cannot run here ('' if it can), once known. */
+let peersMissing;
 
 const results = [];
 let failed = false;
@@ -67,10 +71,11 @@ try {
       continue;
     }
     const t0 = performance.now();
-    const cases = await runExperiment(bench, experiment, { quick, params: experiment.origin ? { origin: origin.url } : {} });
+    const worker = experiment.worker === 'peers' ? (peers ??= await startBench({ config: path.join(repoRoot, 'bench/peers/wrangler.jsonc'), name: 'peers Worker', log: (line) => console.log(line) })) : bench;
+    const cases = await runExperiment(worker, experiment, { quick, params: experiment.origin ? { origin: origin.url } : {} });
     const at = (label) => cases.find((c) => c.label === label);
     const conclusions = experiment.conclude ? experiment.conclude(cases, at) : [];
-    const info = experiment.info ? await bench.get(experiment.info) : undefined;
+    const info = experiment.info ? await worker.get(experiment.info) : undefined;
     console.log(textTable(tableOf(experiment, cases)));
     for (const sentence of conclusions) console.log(`- ${sentence.replace(/\*\*|`/g, '')}`);
     for (const c of cases) {
@@ -87,6 +92,7 @@ try {
   console.error(error);
 } finally {
   await bench.dispose();
+  await peers?.dispose();
   await origin.close();
 }
 
@@ -122,6 +128,10 @@ function stringifyReport(value) {
 function skipReason(experiment) {
   const missing = (experiment.requires ?? []).filter((file) => !fs.existsSync(path.join(repoRoot, file)));
   if (missing.length) return `${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not exist in this checkout yet; the experiment is registered and runs once ${missing.length > 1 ? 'they exist' : 'it exists'}.`;
+  if (experiment.worker === 'peers' && !peers) {
+    if (peersMissing === undefined) peersMissing = installPeers({ log: (line) => console.log(line) }) ?? '';
+    if (peersMissing) return peersMissing;
+  }
   return experiment.skip;
 }
 

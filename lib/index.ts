@@ -50,7 +50,7 @@ export type {
 
 // call: this.lmz.call / this.lmz.callRaw.
 export { CallError, DEFAULT_CALL_TIMEOUT } from "./call";
-export type { CallOptions, CallTarget } from "./call";
+export type { CallOptions, CallRawOptions, CallTarget } from "./call";
 
 // alarms: this.lmz.alarms.
 export { $schedule, AlarmsError, DEFAULT_HANDLER_TIMEOUT, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS } from "./alarms";
@@ -101,7 +101,7 @@ export type {
 
 // structured-clone.
 export { DataCloneError, parse, postprocess, preprocess, preprocessSync, stringify, stringifySync } from "./structured-clone";
-export type { DataCloneErrorCode, Encoded, EncodedObject, Intermediate, ObjectTag } from "./structured-clone";
+export type { DataCloneErrorCode, Encoded, EncodedObject, Intermediate, Tag } from "./structured-clone";
 
 // The error family.
 export { ConfigurationError, InvalidInputError, LumenizeError, TimeoutError } from "./errors";

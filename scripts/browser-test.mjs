@@ -8,21 +8,35 @@
 //     source, the whole file or the named region (whitespace-normalized), and
 //     the landing page shows its example (website/landing-example.json);
 // then that local search finds a term, and writes a screenshot of the landing
-// page to website/build/screenshots/landing.png.
+// page to website/build/screenshots/landing.png; that llms-full.txt holds the
+// code of every imported block (and one example file verbatim, in a ts fence).
+// Then the examples Worker, under `wrangler dev` as `npm start` serves it: its
+// index page in the browser (every link clicked answers 200, every docs link
+// is a page of the build), every bad input of test/examples/bad-inputs.ts
+// answers 400 quoting the value, and wrangler's console shows no "Uncaught"
+// and no error for any of it.
 // Uses Debian's Chromium through playwright-core; never downloads a browser.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { collectImports, repoRoot } from './check-docs.mjs';
 import { shownCode } from '../website/plugins/code-regions.mjs';
+import { badInputs } from '../test/examples/bad-inputs.ts';
 
 const buildDir = path.join(repoRoot, 'website/build');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const concurrency = 3;
-const deadlineMs = 180_000;
+const deadlineMs = 300_000;
 // A word the Getting started page is sure to contain, and where it must lead.
 const search = { term: 'wrangler', title: 'Getting started', path: '/docs/getting-started' };
+// An example file a docs page shows whole, and the class in it: llms-full.txt must hold the file verbatim.
+const llmsExample = { file: 'examples/alarms/reminders.ts', marker: 'export class RemindersDO extends LumenizeBase<Env> {' };
+// Where the examples index links the docs (examples/index-page.ts): `npm run docs`.
+const docsOrigin = 'http://localhost:3000';
 
 let passed = 0;
 const failures = [];
@@ -210,6 +224,153 @@ async function screenshotLanding(browser, origin) {
   }
 }
 
+// --- llms.txt -------------------------------------------------------------------
+
+/** llms.txt and llms-full.txt exist, and llms-full.txt carries the imported code. */
+function checkLlmsTxt(imports) {
+  const read = (name) => {
+    const file = path.join(buildDir, name);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  };
+  const index = read('llms.txt');
+  const full = read('llms-full.txt');
+  if (index === undefined || full === undefined) {
+    fail('website/build/llms.txt or llms-full.txt is missing (@signalwire/docusaurus-plugin-llms-txt in docusaurus.config.ts)');
+    return;
+  }
+  if (index.includes('/docs/capabilities/alarms.md')) pass();
+  else fail('llms.txt does not link the Alarms page');
+  const source = fs.readFileSync(path.join(repoRoot, llmsExample.file), 'utf8');
+  // Verbatim, line for line, in a ts fence: not only present but copyable.
+  if (source.includes(llmsExample.marker) && full.includes(`\`\`\`ts\n${source.trimEnd()}\n\`\`\``)) pass();
+  else fail(`llms-full.txt does not show ${llmsExample.file} verbatim in a \`\`\`ts fence (looked for "${llmsExample.marker}")`);
+  const fullText = normalize(full);
+  for (const block of imports) {
+    const code = normalize(block.lines.filter((line) => !magicComment.test(line)).join('\n'));
+    if (fullText.includes(code)) pass();
+    else fail(`llms-full.txt lacks the code of the block at ${block.doc}:${block.line} (${block.file}${block.region ? `#${block.region}` : ''})`);
+  }
+}
+
+// --- The examples Worker under wrangler dev ------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `wrangler dev` as `npm start` runs it, on a free port with state in a temporary folder; its console kept. */
+async function startExamples() {
+  const port = await freePort();
+  const persist = fs.mkdtempSync(path.join(os.tmpdir(), 'lumenize-examples-'));
+  const wrangler = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+      // A process group of its own (wrangler, its CLI child, workerd), so a stop reaches all of them.
+      detached: true,
+    },
+  );
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-wrangler.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // Should this script exit early (its deadline), wrangler must not outlive it.
+  const killOnExit = () => signalGroup('SIGKILL');
+  process.on('exit', killOnExit);
+  const run = { origin: `http://127.0.0.1:${port}`, output: '', exited: new Promise((resolve) => wrangler.on('exit', resolve)) };
+  wrangler.stdout.on('data', (chunk) => (run.output += chunk));
+  wrangler.stderr.on('data', (chunk) => (run.output += chunk));
+  run.stop = async () => {
+    signalGroup('SIGINT');
+    const killer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
+    await run.exited;
+    clearTimeout(killer);
+    process.off('exit', killOnExit);
+    fs.rmSync(persist, { recursive: true, force: true });
+  };
+  for (const started = Date.now(); Date.now() - started < 120_000; ) {
+    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode}):\n${run.output.slice(-2000)}`);
+    try {
+      if ((await fetch(`${run.origin}/`)).ok) return run;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await run.stop();
+  throw new Error(`wrangler dev did not answer within 120 s:\n${run.output.slice(-2000)}`);
+}
+
+async function checkExamples(browser, docsRoutes) {
+  let run;
+  try {
+    run = await startExamples();
+  } catch (error) {
+    fail(`examples: ${error.message}`);
+    return;
+  }
+  const page = await browser.newPage();
+  try {
+    const index = await page.goto(`${run.origin}/`, { waitUntil: 'load' });
+    if (index?.headers()['content-type']?.startsWith('text/html')) pass();
+    else fail(`examples: / answered ${index?.headers()['content-type']} to a browser, not HTML`);
+    const hrefs = await page.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    const examples = hrefs.filter((href) => href.startsWith('/'));
+    if (examples.length > 0) pass();
+    else fail('examples: the index page links no example');
+    for (const href of hrefs.filter((href) => href.startsWith(docsOrigin))) {
+      const route = new URL(href).pathname;
+      if (docsRoutes.includes(route)) pass();
+      else fail(`examples: the index page links ${href}, which is not a page of the docs build`);
+    }
+    // Click each example link as a person would, from the index page.
+    for (const [i, href] of examples.entries()) {
+      if (i > 0) await page.goto(`${run.origin}/`, { waitUntil: 'load' });
+      const [response] = await Promise.all([
+        page.waitForEvent('response', (candidate) => candidate.request().isNavigationRequest()),
+        page.locator(`a[href^="/"] >> nth=${i}`).click(),
+      ]);
+      if (response.status() === 200) pass();
+      else fail(`examples: the index link ${href} answered ${response.status()}: ${(await response.text()).slice(0, 300)}`);
+    }
+    for (const [badPath, param, value] of badInputs) {
+      const response = await page.request.get(run.origin + badPath);
+      const body = await response.json().catch(() => undefined);
+      if (response.status() === 400 && body?.param === param && body?.value === value) pass();
+      else fail(`examples: ${badPath} answered ${response.status()} ${JSON.stringify(body)}, not 400 quoting ${param}=${JSON.stringify(value)}`);
+    }
+    // Let the proxied forecast the index started come back, so nothing is in flight at shutdown.
+    for (const started = Date.now(); Date.now() - started < 30_000; ) {
+      const reports = await (await page.request.get(`${run.origin}/proxy-fetch/ada/reports`)).json();
+      if (reports.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (error) {
+    fail(`examples: ${error.message.split('\n')[0]}`);
+  } finally {
+    await page.close();
+    await run.stop();
+  }
+  // An error a route handles (a 400) must not also show as "Uncaught" in a Durable Object.
+  const logged = run.output.replace(/\x1b\[[0-9;]*m/g, '');
+  const errors = logged.split('\n').filter((line) => /Uncaught|\[wrangler:error\]|\[ERROR\]/.test(line));
+  if (errors.length === 0) pass();
+  else fail(`examples: wrangler dev logged errors:\n    ${errors.slice(0, 10).join('\n    ')}`);
+}
+
 // --- Main ---------------------------------------------------------------------
 
 async function main() {
@@ -288,7 +449,9 @@ async function main() {
     await Promise.all(Array.from({ length: concurrency }, worker));
     await checkSearch(context, origin);
     await screenshotLanding(browser, origin);
-    console.log(`browser: ${routes.length} pages, ${imports.length} imported code blocks`);
+    checkLlmsTxt(imports);
+    await checkExamples(browser, routes);
+    console.log(`browser: ${routes.length} pages, ${imports.length} imported code blocks, ${badInputs.length} bad example inputs`);
   } finally {
     await browser.close();
     server.close();

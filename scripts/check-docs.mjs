@@ -30,7 +30,7 @@ const maxInlineLines = 3;
 // Checked by the consumer check (scripts/consumer-check.mjs) against the packed library.
 const ownProjects = ['examples/starter/'];
 // The bench measures library internals and imports them on purpose: not user code.
-const internalCode = ['bench/', 'examples/bench/'];
+const internalCode = ['bench/'];
 const notExamples = [...internalCode.filter((prefix) => prefix.startsWith('examples/')), 'examples/starter/node_modules/'];
 
 const rel = (abs) => path.relative(repoRoot, abs).split(path.sep).join('/');

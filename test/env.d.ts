@@ -8,6 +8,11 @@ declare namespace Cloudflare {
     MISBEHAVING: DurableObjectNamespace<import("./fixtures/misbehaving").MisbehavingDO>;
     EXPOSED: DurableObjectNamespace<import("./fixtures/exposed").ExposedDO>;
     GUARDED: DurableObjectNamespace<import("./fixtures/guarded").GuardedDO>;
+    BANK: DurableObjectNamespace<import("../examples/errors/checkout").BankDO>;
+    SHOP: DurableObjectNamespace<import("../examples/errors/checkout").ShopDO>;
+    INVOICE_BEFORE: DurableObjectNamespace<import("../examples/versioning/before/invoices").InvoiceDO>;
+    INVOICE_AFTER: DurableObjectNamespace<import("../examples/versioning/after/invoices").InvoiceDO>;
+    OLD_RECEIVER: DurableObjectNamespace<import("./fixtures/old-receiver").OldReceiverDO>;
     BROKEN_EXECUTOR: Service<import("./fixtures/faulty-executors").BrokenExecutor>;
     DEAD_EXECUTOR: Service<import("./fixtures/faulty-executors").DeadExecutor>;
     LOSING_EXECUTOR: Service<import("./fixtures/faulty-executors").LosingExecutor>;

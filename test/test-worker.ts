@@ -7,8 +7,12 @@
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
 export { LedgerDO, TellerDO } from "../examples/index";
+export { BankDO, ShopDO } from "../examples/errors/checkout";
+export { InvoiceDO as InvoiceBeforeDO } from "../examples/versioning/before/invoices";
+export { InvoiceDO as InvoiceAfterDO } from "../examples/versioning/after/invoices";
+export { CheckoutDO, WalletDO } from "../examples/index";
 export { ProbeDO } from "./fixtures/probe";
-export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, MeteredOrchestrator, ProxyFetchBenchDO } from "../examples/bench/index";
+export { AlarmsBenchDO, BenchTargetDO, CallBenchDO, CloneBenchDO, MeteredOrchestrator, ProxyFetchBenchDO } from "../bench/worker/index";
 export { BrokenExecutor, DeadExecutor, LosingExecutor } from "./fixtures/faulty-executors";
 export { ProbeWorker } from "./fixtures/probe-worker";
 export { LifecycleWorker } from "./fixtures/lifecycle";
@@ -16,3 +20,4 @@ export { CallerProbeDO } from "./fixtures/caller-probe";
 export { MisbehavingDO } from "./fixtures/misbehaving";
 export { ExposedDO, ExposedWorker } from "./fixtures/exposed";
 export { GuardedDO, GuardedWorker } from "./fixtures/guarded";
+export { OldReceiverDO } from "./fixtures/old-receiver";

@@ -17,7 +17,16 @@ export class Greeting extends LumenizeRpcTarget {
   }
 }
 
-const SALUTATIONS: Record<string, string> = { en: "Hello", fr: "Bonjour", es: "Hola" };
+// A Map, not an object literal: looked up by a caller's string, an object would also
+// answer for "constructor" or "toString" from its prototype.
+const SALUTATIONS = new Map([
+  ["en", "Hello"],
+  ["fr", "Bonjour"],
+  ["es", "Hola"],
+]);
+
+/** The languages `makeGreeting` knows. */
+export const LANGUAGES = [...SALUTATIONS.keys()];
 
 /** A stateless Lumenize Worker, reached through a service binding. */
 export class GreeterWorker extends LumenizeWorker<Env> {
@@ -26,8 +35,8 @@ export class GreeterWorker extends LumenizeWorker<Env> {
   }
 
   makeGreeting(language: string): Greeting {
-    const salutation = SALUTATIONS[language];
-    if (!salutation) throw new RangeError(`No greeting for language "${language}"; try ${Object.keys(SALUTATIONS).join(", ")}.`);
+    const salutation = SALUTATIONS.get(language);
+    if (salutation === undefined) throw new RangeError(`No greeting for language "${language}"; try ${LANGUAGES.join(", ")}.`);
     return new Greeting(salutation);
   }
 }

@@ -4,13 +4,20 @@
  * tests use the test internet (test/fake-internet.ts) instead. Same knobs:
  * `?delay=<ms>` answers late, `?status=<code>` answers with that status.
  */
-export async function weatherApi(request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  const delay = Math.min(Number(url.searchParams.get("delay") ?? 0), 60_000);
+import { numberParam } from "../input";
+
+/** The knobs found in `query`, checked. @throws BadInput for a value out of range or not a number. */
+export function apiKnobs(query: URLSearchParams): { delay?: number; status?: number } {
+  return {
+    delay: query.has("delay") ? numberParam(query, "delay", 0, { min: 0, max: 60_000, what: "milliseconds", integer: true }) : undefined,
+    status: query.has("status") ? numberParam(query, "status", 200, { min: 200, max: 599, what: "an HTTP status", integer: true }) : undefined,
+  };
+}
+
+/** Answers a forecast for `city`, honouring the knobs. @throws BadInput for a bad knob. */
+export async function weatherApi(request: Request, city: string): Promise<Response> {
+  const { delay = 0, status = 200 } = apiKnobs(new URL(request.url).searchParams);
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-  const asked = Number(url.searchParams.get("status") ?? 200);
-  const status = Number.isInteger(asked) && asked >= 200 && asked <= 599 ? asked : 200;
-  const city = decodeURIComponent(url.pathname.split("/").pop() ?? "");
   if (request.method === "POST") {
     return Response.json({ received: await request.json() }, { status: status === 200 ? 201 : status });
   }

@@ -22,7 +22,7 @@ export async function roundTripDemo(): Promise<Response> {
       ["declined", new Date("2025-01-01T09:05:00Z")],
     ]),
     receipt: new TextEncoder().encode("DECLINED"),
-    // A custom name, a cause and an extra property: structuredClone keeps only the cause.
+    // A custom name, a cause and an extra property: all three come back.
     failure: Object.assign(new Error("card declined", { cause: new RangeError("over limit") }), {
       name: "PaymentError",
       retryable: true,

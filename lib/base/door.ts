@@ -17,17 +17,16 @@ import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identi
  * through its `__executeChain` door, before anything runs.
  *
  * The hook runs for every chain through the door: `call` and `callRaw`
- * from another Lumenize host, orchestrated proxy-fetch deliveries (the
- * continuation comes home through the door; the caller is the executor or
- * the orchestrator), and anyone else who calls the door. It does not run for
- * plain Workers RPC to a public method, nor for this host's own
- * continuations and schedule handlers.
+ * from another Lumenize host, and anyone else who calls the door. It does
+ * not run for plain Workers RPC to a public method, for deliveries through
+ * the `__settle` door (proxy-fetch outcomes, which prove themselves with a
+ * token), nor for this host's own continuations and schedule handlers.
  *
  * Throw (or reject) to refuse: nothing of the chain runs, and the caller gets
  * an `OperationChainError` naming the hook, with what you threw as its
  * `cause`. Inside the hook, `this.lmz.caller` is `caller`.
  *
- * @see https://lumenize.dev/docs/foundations/base-classes
+ * @see https://lumenize.dev/docs/guides/security
  */
 export interface IncomingCall {
   /**
@@ -45,8 +44,17 @@ export interface IncomingCall {
   readonly members: readonly string[];
   /** The whole chain, validated. */
   readonly chain: OperationChain;
-  /** The sender's correlation id (a call id), if it gave one. For logs only. */
+  /**
+   * The sender's call id, if it gave one. For a durable call it is also the
+   * method's idempotency key (`this.lmz.callId`); otherwise it is for logs.
+   */
   readonly callId: string | undefined;
+  /**
+   * Whether this is a durable call (`call(..., { durable: true })`), which
+   * may deliver the same chain more than once: refuse durable calls to a
+   * method that cannot dedupe on `this.lmz.callId`.
+   */
+  readonly durable: boolean;
 }
 
 /** A host that may have an `onBeforeCall` hook (declared `protected` on the base classes). */
@@ -54,7 +62,12 @@ interface Guarded {
   onBeforeCall?(call: IncomingCall): void | Promise<void>;
 }
 
-export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
+/**
+ * Opens `envelope` and runs its chain against `host`, for the door
+ * `__executeChain` and, with `durable`, for durable calls' `__acceptChains`
+ * (the chain then sees its call id as `this.lmz.callId`).
+ */
+export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void, durable = false): Promise<ChainOutcome> {
   let opened: ReturnType<typeof openEnvelope>;
   try {
     opened = openEnvelope(envelope);
@@ -63,7 +76,7 @@ export async function openDoor(host: object, envelope: unknown, learn?: (address
     return sealOutcome([], Promise.reject(error));
   }
   const { chain, caller, callId } = opened;
-  return sealOutcome(chain, admitThenRun(host as Guarded, { caller, members: enteredMembers(chain), chain, callId }));
+  return sealOutcome(chain, admitThenRun(host as Guarded, { caller, members: enteredMembers(chain), chain, callId, durable }));
 }
 
 async function admitThenRun(host: Guarded, call: IncomingCall): Promise<unknown> {
@@ -77,5 +90,5 @@ async function admitThenRun(host: Guarded, call: IncomingCall): Promise<unknown>
       );
     }
   }
-  return executeOperationChain(call.chain, host, { caller: call.caller });
+  return executeOperationChain(call.chain, host, { caller: call.caller, callId: call.durable ? call.callId : undefined });
 }

@@ -10,6 +10,7 @@
  * it in the DO's synchronous KV storage so it survives eviction. One write,
  * the first time; none on later calls.
  */
+import { originNamespace, type OriginAddress } from "../delivery";
 import type { Address, Identity } from "../envelope";
 
 const STORAGE_KEY = "__lumenize:identity";
@@ -19,6 +20,8 @@ export class DurableObjectIdentity {
   #env: unknown;
   #binding: string | undefined;
   #name: string | undefined;
+  /** What {@link origin} found in `env` (`null`: nothing), once it looked. */
+  #found: string | null | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     this.#ctx = ctx;
@@ -42,6 +45,27 @@ export class DurableObjectIdentity {
 
   get identity(): Identity {
     return { kind: "durable-object", binding: this.#binding, name: this.#name, id: this.id };
+  }
+
+  /**
+   * Where a delivery from elsewhere reaches this DO: its binding, and its
+   * name or id. Before a call has taught it its binding, the binding is the
+   * first in `env` whose namespace holds this DO's id (ids carry their
+   * namespace, and two bindings of one class reach the same objects).
+   * `undefined` if no binding in `env` reaches it.
+   */
+  origin(): OriginAddress | undefined {
+    const binding = this.#binding ?? this.#ownBinding();
+    if (binding === undefined) return undefined;
+    return this.#name === undefined ? { binding, id: this.id } : { binding, name: this.#name, id: this.id };
+  }
+
+  #ownBinding(): string | undefined {
+    if (this.#found === undefined) {
+      const bindings = (this.#env ?? {}) as Record<string, unknown>;
+      this.#found = Object.keys(bindings).find((binding) => originNamespace(bindings, { binding, id: this.id }) !== undefined) ?? null;
+    }
+    return this.#found ?? undefined;
   }
 
   /**

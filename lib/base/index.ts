@@ -12,4 +12,4 @@ export { LumenizeWorker } from "./lumenize-worker";
 export { LumenizeRpcTarget } from "./lumenize-rpc-target";
 export type { HostServices, DurableObjectServices } from "./services";
 export type { IncomingCall } from "./door";
-export type { ChainDoor, SettleDoor } from "./doors";
+export type { ChainDoor, DurableDoor, SettleDoor } from "./doors";

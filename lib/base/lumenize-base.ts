@@ -3,13 +3,15 @@ import { Alarms } from "../alarms";
 import { Caller } from "../call/internal";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
+import type { HandOver, Settlement } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { ProxyFetch } from "../proxy-fetch/internal";
+import { acceptChains } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
-import { settleThroughDoor } from "./settle";
+import { settleAllThroughDoor, settleThroughDoor } from "./settle";
 
 /**
  * Base class for Lumenize Durable Objects (SQLite-backed).
@@ -33,7 +35,14 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
     // Alarms only re-arms here; it never runs a handler in the constructor.
     const alarms = new Alarms(ctx, this);
     const waitUntil = (work: Promise<unknown>) => ctx.waitUntil(work);
-    const caller = new Caller({ env, self: this, identity: () => identity.identity, keepAlive: waitUntil, flush: groupCommit(() => ctx.storage.sync()) });
+    const caller = new Caller({
+      env,
+      self: this,
+      identity: () => identity.identity,
+      keepAlive: waitUntil,
+      flush: groupCommit(() => ctx.storage.sync()),
+      durable: { outcomes: alarms, origin: () => identity.origin() },
+    });
     this.lmz = new DurableObjectServices(identity, caller, alarms, new ProxyFetch({ env, self: identity, alarms, waitUntil }));
   }
 
@@ -68,6 +77,18 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
   }
 
   /**
+   * The door of durable calls (`this.lmz.call(..., { durable: true })` on
+   * other Lumenize hosts): answers at once, per call, `null` (taken) or why
+   * not; then runs each chain like `__executeChain` (with `this.lmz.callId`
+   * set) under `ctx.waitUntil`, and delivers the outcomes to their callers'
+   * `__settleAll` doors, retrying until each caller's deadline.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), (address) => this.#identity.learn(address));
+  }
+
+  /**
    * The settle door: delivers, from elsewhere, the outcome that the pending
    * outcome `id` (made by `this.lmz.alarms.expect()`) waits for, and runs its
    * continuation with the outcome's value, or its Error. Only the holder of
@@ -85,6 +106,16 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __settle(id: string, token: string, outcome: ChainOutcome): Promise<boolean> {
     return settleThroughDoor(this.lmz.alarms, id, token, outcome);
+  }
+
+  /**
+   * {@link __settle} for several outcomes at once, all claimed in one
+   * storage commit: how durable calls' outcomes come home. Resolves, per
+   * settlement, whether it ran the continuation. Never throws.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
+  __settleAll(settlements: Settlement[]): Promise<boolean[]> {
+    return settleAllThroughDoor(this.lmz.alarms, settlements);
   }
 }
 

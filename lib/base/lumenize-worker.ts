@@ -3,6 +3,8 @@ import { Caller } from "../call/internal";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
+import type { HandOver } from "../delivery";
+import { acceptChains } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { HostServices } from "./services";
@@ -45,11 +47,23 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
-    return openDoor(this, envelope, (address: Address) => {
-      // An entrypoint instance lives for one request; the claim costs nothing to believe.
-      this.#binding = address.binding;
-    });
+    return openDoor(this, envelope, this.#learn);
   }
+
+  /**
+   * The door of durable calls: answers at once which it took, then runs them
+   * under `ctx.waitUntil` and delivers their outcomes to their callers (see
+   * `LumenizeBase.__acceptChains`).
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
+  __acceptChains(handOvers: HandOver[]): (string | null)[] {
+    return acceptChains(this, this.env, handOvers, (work) => this.ctx.waitUntil(work), this.#learn);
+  }
+
+  readonly #learn = (address: Address): void => {
+    // An entrypoint instance lives for one request; the claim costs nothing to believe.
+    this.#binding = address.binding;
+  };
 }
 
 registerChainHost(LumenizeWorker.prototype);

@@ -8,10 +8,10 @@ import type { Alarms } from "../alarms";
 import type { ProxyFetchInput, ProxyFetchOptions, ProxyFetchSimpleOptions } from "../proxy-fetch";
 import type { ProxyFetch } from "../proxy-fetch/internal";
 import type { AnyChain, ChainBrand } from "../chains";
-import { CallError, type CallOptions, type CallTarget } from "../call";
+import { CallError, type CallOptions, type CallRawOptions, type CallTarget } from "../call";
 import type { Caller } from "../call/internal";
 import type { Identity } from "../envelope";
-import { getCaller, requireCallerContext } from "../context";
+import { getCaller, getCallId, requireCallerContext } from "../context";
 import type { DurableObjectIdentity } from "./identity";
 
 /** Services every host has: identity, the caller of the chain now running, and calls. */
@@ -39,6 +39,12 @@ export class HostServices {
    * every call still in flight (nothing is stored per call). Returns the call
    * id synchronously.
    *
+   * With `{ durable: true }` (a `LumenizeBase` Durable Object only), the
+   * continuation is stored (one row, deadline `timeout`) and runs exactly
+   * once across this object's crashes, evictions and redeploys; the remote
+   * may run the chain more than once, and reads the call id as
+   * `this.lmz.callId` to dedupe.
+   *
    * `target` is a DO instance name or `DurableObjectId` for a namespace
    * binding, `undefined` for a service binding. The continuation marks where
    * the result goes by taking the remote chain itself as an argument:
@@ -50,11 +56,15 @@ export class HostServices {
    * ```
    * @throws {CallError} at the call site for an unknown or uncallable binding,
    *   a wrong target, or a continuation without the remote chain among its
-   *   arguments; nothing is sent.
+   *   arguments; for a durable call from a host without storage, or one no
+   *   binding in its `env` reaches; nothing is sent or stored.
+   * @throws {DataCloneError} at the call site for an argument that cannot be
+   *   sent (or, durable, a continuation argument that cannot be stored).
    * @see https://lumenize.dev/docs/capabilities/call
    */
   call<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, continuation: AnyChain, options?: CallOptions): string {
-    if (this.#continuationsUnavailable) throw new CallError(this.#continuationsUnavailable);
+    // A durable call goes on, to be refused for want of storage with a message that says so.
+    if (this.#continuationsUnavailable && !options?.durable) throw new CallError(this.#continuationsUnavailable);
     return this.#caller.call(binding, target, remote, continuation, options);
   }
 
@@ -62,10 +72,11 @@ export class HostServices {
    * Calls `remote` on another Lumenize host and resolves with its result, or
    * rejects with the Error it threw or a `TimeoutError`.
    *
-   * @throws {CallError} at the call site for an unknown or uncallable binding.
+   * @throws {CallError} at the call site for an unknown or uncallable binding,
+   *   or `durable` among the options (a Promise cannot survive a restart).
    * @see https://lumenize.dev/docs/capabilities/call
    */
-  callRaw<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, options?: CallOptions): Promise<R> {
+  callRaw<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, options?: CallRawOptions): Promise<R> {
     return this.#caller.callRaw(binding, target, remote, options);
   }
 
@@ -81,10 +92,24 @@ export class HostServices {
    * when the method was called otherwise, and inside continuations and
    * schedule handlers (this host's own code answering later).
    *
-   * @see https://lumenize.dev/docs/foundations/base-classes
+   * @see https://lumenize.dev/docs/guides/security
    */
   get caller(): Identity | undefined {
     return getCaller();
+  }
+
+  /**
+   * Inside a method reached by a durable call (`call(..., { durable: true })`
+   * from another host): the call's id, the same each time the call is
+   * delivered. A durable call runs at least once, so a method with effects
+   * keeps the ids it has seen and skips a repeat. `undefined` everywhere
+   * else. Like `caller`, it is what the envelope says: unique per call from
+   * an honest caller, not proof against a hostile one.
+   *
+   * @see https://lumenize.dev/docs/capabilities/call
+   */
+  get callId(): string | undefined {
+    return getCallId();
   }
 }
 

@@ -8,8 +8,23 @@
  * when the door could not be reached.
  */
 import type { Alarms } from "../alarms";
+import type { Settlement } from "../delivery";
 import { openOutcome, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
+
+/**
+ * What `__settleAll` does: {@link settleThroughDoor} for each settlement,
+ * all claimed in one synchronous stretch (so in one storage commit), the
+ * continuations then running side by side. Resolves, per settlement, whether
+ * it ran its continuation. Never throws.
+ */
+export async function settleAllThroughDoor(alarms: Alarms, settlements: unknown): Promise<boolean[]> {
+  if (!Array.isArray(settlements)) {
+    console.warn("[lumenize] __settleAll refused a malformed delivery: it takes an array of { id, token, outcome }.");
+    return [];
+  }
+  return Promise.all(settlements.map((settlement: Partial<Settlement> | null) => settleThroughDoor(alarms, settlement?.id, settlement?.token, settlement?.outcome)));
+}
 
 export async function settleThroughDoor(alarms: Alarms, id: unknown, token: unknown, outcome: unknown): Promise<boolean> {
   if (typeof id !== "string" || typeof token !== "string" || !isOutcome(outcome)) {

@@ -10,13 +10,14 @@
  * flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
-import { openOutcome, oversize, sealChain, sealChainAsync, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
+import { openOutcome, sealChainAsync, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
-import { DataCloneError } from "../structured-clone";
+import { callDurably, type DurableHost } from "./durable";
 import { CallError } from "./errors";
 import { resolveTarget } from "./resolve";
-import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallTarget } from "./types";
+import { assertFits, describeAddress, sealNow } from "./wire";
+import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";
 
 /** What a host lends its `Caller`. */
 export interface CallerHost {
@@ -35,6 +36,8 @@ export interface CallerHost {
    * right after the reply could drop them.
    */
   flush?(): Promise<void>;
+  /** What durable calls need: storage for pending outcomes, and an address. Only a Durable Object has it. */
+  readonly durable?: DurableHost;
 }
 
 export class Caller {
@@ -47,6 +50,9 @@ export class Caller {
   /**
    * Runs `remote` on the target and, later, `continuation` on this host with
    * the result, or with an Error in its place. Returns the call id at once.
+   *
+   * With `options.durable`, the continuation is stored and survives this
+   * host's restarts (see `callDurably`).
    *
    * @throws {CallError} synchronously for an unknown or uncallable binding, a
    *   missing target, or a continuation without a result placeholder; nothing
@@ -61,6 +67,10 @@ export class Caller {
         `The continuation ${describeChain(continuationChain)} has no result placeholder: pass the remote chain itself among its arguments, e.g. this.ctn().onResult(remote).`,
       );
     }
+    if (options.durable !== undefined && typeof options.durable !== "boolean") {
+      throw new CallError(`Invalid durable option ${String(options.durable)}: give true or false.`);
+    }
+    if (options.durable) return callDurably(this.#host, { binding, target, remoteChain, continuationChain, timeout: checkTimeout(options) });
     const callId = crypto.randomUUID();
     // Every rejection of #dispatch is an Error: a CallError, a TimeoutError or what the remote threw.
     const result = this.#dispatch(binding, target, remoteChain, callId, options).catch((error: unknown) => error as Error);
@@ -77,18 +87,18 @@ export class Caller {
    * the Error it threw (or a `TimeoutError`).
    *
    * @throws {CallError} synchronously for an unknown or uncallable binding or
-   *   a missing target; nothing is sent.
+   *   a missing target, or `durable` among the options; nothing is sent.
    */
-  callRaw<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, options: CallOptions = {}): Promise<R> {
+  callRaw<R>(binding: string, target: CallTarget, remote: ChainBrand<R>, options: CallRawOptions = {}): Promise<R> {
+    if ((options as CallOptions).durable) {
+      throw new CallError("callRaw() cannot be durable: a Promise does not survive the caller's restart. Use call() with a continuation and { durable: true }.");
+    }
     return this.#dispatch(binding, target, chainOf(remote, "remote chain"), crypto.randomUUID(), options) as Promise<R>;
   }
 
   /** Validates and sends synchronously; the returned promise settles once, result or timeout. */
-  #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallOptions): Promise<unknown> {
-    const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT;
-    if (!(timeout > 0) || !Number.isFinite(timeout)) {
-      throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
-    }
+  #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallRawOptions): Promise<unknown> {
+    const timeout = checkTimeout(options);
     const { stub, address } = resolveTarget(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
@@ -116,22 +126,13 @@ export class Caller {
   }
 }
 
-/** Seals synchronously when it can; `undefined` means "bodies to read, seal later". */
-function sealNow(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">): ChainEnvelope | undefined {
-  try {
-    return sealChain(chain, meta);
-  } catch (error) {
-    if (error instanceof DataCloneError && error.code === "ASYNC_BODY") return undefined;
-    throw error;
+/** The `timeout` option, or its default. @throws {CallError} for one that is not a positive, finite number of milliseconds. */
+function checkTimeout(options: CallRawOptions): number {
+  const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT;
+  if (!(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
   }
-}
-
-/** Returns `envelope` if it fits in one Workers RPC message; throws a CallError saying why not otherwise. */
-function assertFits(envelope: ChainEnvelope, chain: OperationChain): ChainEnvelope {
-  // The platform counts the arguments array, so measure that.
-  const tooBig = oversize([envelope]);
-  if (tooBig) throw new CallError(`The call's chain (${describeChain(chain)}) could not be sent: ${tooBig}. Send less, or split it over several calls.`);
-  return envelope;
+  return timeout;
 }
 
 /**
@@ -165,8 +166,4 @@ function chainOf(value: unknown, role: string): OperationChain {
   const chain = getOperationChain(value);
   if (!chain) throw new CallError(`The ${role} is not an operation chain: build it with this.ctn().`);
   return chain;
-}
-
-function describeAddress(address: { binding: string; name?: string }): string {
-  return address.name === undefined ? `"${address.binding}"` : `"${address.binding}" instance "${address.name}"`;
 }

@@ -1,11 +1,28 @@
-/** Options for `this.lmz.call` and `this.lmz.callRaw`. */
-export interface CallOptions {
+/** Options for `this.lmz.callRaw`. */
+export interface CallRawOptions {
   /**
    * Milliseconds to wait for the remote result before giving up with a
    * `TimeoutError`. A result arriving later is dropped (and logged). Default
    * {@link DEFAULT_CALL_TIMEOUT}.
    */
   readonly timeout?: number;
+}
+
+/** Options for `this.lmz.call`. */
+export interface CallOptions extends CallRawOptions {
+  /**
+   * Store the continuation (one SQLite row, with the `timeout` as its
+   * deadline) so that it runs exactly once even if this Durable Object
+   * crashes, is evicted or is redeployed before the result comes home. The
+   * remote runs the chain at least once (it may run it again if the call is
+   * handed over again), reads the call id as `this.lmz.callId` to dedupe,
+   * and delivers the outcome back through this object's `__settle` door.
+   * Only a `LumenizeBase` Durable Object can make durable calls. Default
+   * `false`: the continuation waits in memory, nothing is stored.
+   *
+   * @see https://lumenize.dev/docs/capabilities/call
+   */
+  readonly durable?: boolean;
 }
 
 /** Default `timeout` of a call: 30 seconds. */

@@ -25,6 +25,12 @@ export interface ExecuteOptions {
    * the work they answer.
    */
   caller?: Identity;
+  /**
+   * The id of the durable call that sent the chain: `this.lmz.callId` for
+   * the chain's whole run, so the method can dedupe a repeated delivery.
+   * Leave it out for anything else.
+   */
+  callId?: string;
 }
 
 /**
@@ -43,7 +49,7 @@ export interface ExecuteOptions {
  */
 export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   assertOperationChain(chain);
-  return withCaller(options.caller, () => run(chain, target, options));
+  return withCaller(options.caller, () => run(chain, target, options), options.callId);
 }
 
 async function run(chain: OperationChain, target: object, options: ExecuteOptions): Promise<unknown> {

@@ -2,7 +2,7 @@
  * The recorder behind `ctn()`: a Proxy that turns property reads and calls
  * into an {@link OperationChain}.
  */
-import type { Argument, Chain, Continuation, Operation, OperationChain, ResultPlaceholder } from "./types";
+import type { AnyChain, Argument, Chain, Continuation, Operation, OperationChain, ResultPlaceholder } from "./types";
 
 /** Where a chain proxy keeps its recorded operations. Not enumerable, not data. */
 const OPERATIONS = Symbol("lumenize.operations");
@@ -62,6 +62,15 @@ export function getOperationChain(value: unknown): OperationChain | undefined {
   if (typeof value !== "function") return undefined;
   const operations = (value as { [OPERATIONS]?: OperationChain })[OPERATIONS];
   return Array.isArray(operations) ? operations : undefined;
+}
+
+/**
+ * A chain proxy standing for `operations`: how a chain reworked as data (a
+ * continuation after {@link bindResult}, say) goes back to an API that takes
+ * a chain from `ctn()`.
+ */
+export function chainFrom(operations: OperationChain): AnyChain {
+  return chainProxy(operations) as AnyChain;
 }
 
 /**

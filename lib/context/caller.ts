@@ -1,5 +1,6 @@
 /**
- * Which caller the chain now running came from. Calls into one Durable Object
+ * Which caller the chain now running came from, and, for a durable call, its
+ * call id (the remote's idempotency key). Calls into one Durable Object
  * interleave (the input gate opens at every await), so a field on the
  * instance would be overwritten by the next call; AsyncLocalStorage follows
  * each call's own async flow instead.
@@ -13,8 +14,8 @@
  * `No such module "node:async_hooks"`.
  *
  * The executor sets it for every chain it runs (see `executeOperationChain`):
- * the door passes the envelope's caller, everything else (continuations,
- * schedule handlers) passes none. Setting it on every run is what keeps a
+ * the door passes the envelope's caller (and a durable call's id),
+ * everything else (continuations, schedule handlers) passes none. Setting it on every run is what keeps a
  * continuation from inheriting the context of the method that started its
  * work: promise callbacks run in the context they were registered in.
  */
@@ -27,8 +28,14 @@ import type { Identity } from "../envelope";
  * Workers runtime types alone.
  */
 interface CallerStorage {
-  run<R>(store: Identity | undefined, work: () => R): R;
-  getStore(): Identity | undefined;
+  run<R>(store: CallContext | undefined, work: () => R): R;
+  getStore(): CallContext | undefined;
+}
+
+/** What a chain run from elsewhere knows of its call; `undefined` stands for "nothing". */
+interface CallContext {
+  readonly caller: Identity | undefined;
+  readonly callId: string | undefined;
 }
 
 // The specifier is cast so that TypeScript does not look for Node's types; the
@@ -60,14 +67,21 @@ export function requireCallerContext(): void {
   storage();
 }
 
-/** Runs `work` with `caller` as the current caller. */
-export function withCaller<T>(caller: Identity | undefined, work: () => T): T {
-  // The common case, a continuation run outside any call, needs no new context.
+/** Runs `work` with `caller` as the current caller and `callId` as the current durable call's id. */
+export function withCaller<T>(caller: Identity | undefined, work: () => T, callId?: string): T {
   const store = storage();
-  return store.getStore() === caller ? work() : store.run(caller, work);
+  const current = store.getStore();
+  // The common case, a continuation run outside any call, needs no new context.
+  if (current?.caller === caller && current?.callId === callId) return work();
+  return store.run(caller === undefined && callId === undefined ? undefined : { caller, callId }, work);
 }
 
 /** The identity of whoever sent the chain now running, if it said. */
 export function getCaller(): Identity | undefined {
-  return storage().getStore();
+  return storage().getStore()?.caller;
+}
+
+/** The id of the durable call whose chain is running, if it is one. */
+export function getCallId(): string | undefined {
+  return storage().getStore()?.callId;
 }

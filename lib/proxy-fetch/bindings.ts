@@ -3,10 +3,9 @@
  * (a service binding), the orchestrator and the origin (Durable Object
  * namespaces). Each lookup either returns a stub or says what to fix.
  */
-import type { SettleDoor } from "../base";
 import { isNamespace, isService } from "../envelope";
 import { ProxyFetchError } from "./errors";
-import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress, OriginAddress } from "./types";
+import type { ExecutorKind, FetchJob, OrchestratedJob, OrchestratorAddress } from "./types";
 
 /** What an executor exposes over RPC: `FetchExecutor`, or its `FetchExecutorRpcTarget`. */
 export interface ExecutorStub {
@@ -65,13 +64,6 @@ export function namespace(env: unknown, binding: string, role: string, fix: stri
     throw new ProxyFetchError(`${found === undefined ? "Missing" : "Unusable"} ${role} binding "${binding}": it must be a Durable Object namespace. ${fix}`);
   }
   return found;
-}
-
-/** The origin, through whose settle door the executor and the orchestrator deliver. */
-export function originStub(env: unknown, origin: OriginAddress): SettleDoor {
-  const ns = namespace(env, origin.binding, "origin", "The executor must share the origin's bindings to deliver to it.");
-  const stub = origin.name !== undefined ? ns.getByName(origin.name) : ns.get(ns.idFromString(origin.id));
-  return stub as unknown as SettleDoor;
 }
 
 /**

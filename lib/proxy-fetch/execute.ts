@@ -8,7 +8,8 @@
 import { InvalidInputError, TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
 import { postprocess } from "../structured-clone";
-import { deliver, isDelivery, reportDelivered, sealResult } from "./deliver";
+import { deliver, isDelivery } from "../delivery";
+import { reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import type { FetchJob, ResolvedRetry } from "./types";
 
@@ -46,7 +47,7 @@ export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (str
 /** Fetches and delivers. Never rejects: every failure ends as a delivered Error or a log line. */
 export async function runFetchJob(env: unknown, job: FetchJob): Promise<void> {
   const result = await performFetch(job);
-  const ran = await deliver(env, job.deliver, job.id, await sealResult(result));
+  const ran = await deliver(env, job.deliver, job.id, await sealResult(result), `proxy-fetch ${job.id}`);
   if (ran === false) console.warn(`[lumenize] proxy-fetch ${job.id}: the result arrived after the outcome was decided (the timeout answered); dropped.`);
   if (ran && job.orchestrator) await reportDelivered(env, job.orchestrator, job.id, job.deliver.token);
 }

@@ -24,7 +24,8 @@ import { InvalidInputError, TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
 import { chunks, MAX_JOBS_PER_EXECUTOR_CALL } from "./batch";
 import { dispatch } from "./bindings";
-import { deliver, isDelivery, sealResult } from "./deliver";
+import { deliver, isDelivery } from "../delivery";
+import { sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
 import { deliveryOf, JobTable, type Counters, type JobRow } from "./store";
 import { assertFetchJob } from "./execute";
@@ -171,7 +172,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * own deadline, the executor's outcome got there first: count it so.
    */
   async #answer(row: JobRow, error: Error, bucket: keyof Counters): Promise<void> {
-    const ran = await deliver(this.env, deliveryOf(row), row.id, await sealResult(error));
+    const ran = await deliver(this.env, deliveryOf(row), row.id, await sealResult(error), `proxy-fetch ${row.id}`);
     if (ran === false && Date.now() < row.backstop) this.#jobs.recount(bucket, "delivered");
   }
 

@@ -4,7 +4,11 @@
  * `$response` placeholder through which a continuation receives the outcome.
  */
 import { placeholder, type ResultPlaceholder } from "../chains";
+import type { Delivery, OriginAddress } from "../delivery";
 import type { Intermediate } from "../structured-clone";
+
+/** Where the executor or orchestrator delivers: shared with durable calls (see lib/delivery). */
+export type { Delivery, OriginAddress };
 
 // ---------------------------------------------------------------------------
 // Defaults
@@ -180,29 +184,8 @@ export const $response: ResultPlaceholder<Response | Error> = placeholder<Respon
 // The wire: internal, but typed so every hop checks what it sends.
 // ---------------------------------------------------------------------------
 
-/** Where the origin Durable Object is: the executor or orchestrator delivers there. */
-export interface OriginAddress {
-  readonly binding: string;
-  readonly name?: string;
-  /** `ctx.id` as hex, used when there is no name. */
-  readonly id: string;
-}
-
 /** Retry options with every default applied, or absent for no retry. */
 export type ResolvedRetry = Required<RetryOptions>;
-
-/**
- * Where a job's outcome goes: the origin's pending outcome, through its
- * `__settle` door. Safe to repeat: only the first delivery runs the
- * continuation.
- */
-export interface Delivery {
-  readonly origin: OriginAddress;
-  /** The pending outcome's token: the door refuses a delivery without it. */
-  readonly token: string;
-  /** The origin's own deadline, epoch milliseconds: past it the origin has answered, so delivering stops. */
-  readonly deadline: number;
-}
 
 /** The orchestrator as the origin addressed it. */
 export interface OrchestratorAddress {

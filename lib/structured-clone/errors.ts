@@ -45,6 +45,25 @@ export function malformed(where: string, problem: string, cause?: unknown): Data
   );
 }
 
+/**
+ * What the decoder throws on bad input: the problem, and the container and
+ * key where it found it. Turned into a MALFORMED {@link DataCloneError} by
+ * `postprocess()`, which locates `node` in the input only then, so a
+ * successful decode never pays for tracking where it is.
+ */
+export class Refusal {
+  /**
+   * @param node the array or object of the input holding the bad value
+   * @param slot the key or index in `node` (`null`: `node` itself is bad)
+   */
+  constructor(
+    readonly node: object,
+    readonly slot: string | number | null,
+    readonly problem: string,
+    readonly cause?: unknown,
+  ) {}
+}
+
 /** A short, non-recursive description of an untrusted value, for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
@@ -56,8 +75,11 @@ export function describe(value: unknown): string {
     case "boolean":
     case "bigint":
       return String(value);
-    case "object":
-      return "an object";
+    case "object": {
+      // Only JSON-made objects are plain; anything else came from a caller handing postprocess() live objects.
+      const prototype = Object.getPrototypeOf(value) as object | null;
+      return prototype === Object.prototype || prototype === null ? "an object" : `a ${Object.prototype.toString.call(value).slice(8, -1)} object`;
+    }
     default:
       return typeof value;
   }

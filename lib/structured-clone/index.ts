@@ -9,7 +9,7 @@
  * @see https://lumenize.dev/docs/foundations/structured-clone
  * @module
  */
-export type { Intermediate, Encoded, EncodedObject, ObjectTag } from "./format";
+export type { Intermediate, Encoded, EncodedObject, Tag } from "./format";
 export { preprocess, preprocessSync } from "./preprocess";
 export { postprocess } from "./decode";
 export { stringify, stringifySync, parse } from "./json";

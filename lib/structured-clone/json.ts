@@ -1,20 +1,24 @@
 /**
  * The string forms: `stringify()`/`stringifySync()` are `preprocess()` plus
- * `JSON.stringify`, and `parse()` is `JSON.parse` plus `postprocess()`. The
- * Intermediate is a flat table, so the JSON is a few levels deep whatever the
- * value's depth, and neither direction can overflow the stack.
+ * `JSON.stringify` (or, for plain JSON data, `JSON.stringify` of the value
+ * itself: see `plain-json.ts`), and `parse()` is `JSON.parse` plus the
+ * decoder, adopting the objects `JSON.parse` made rather than copying them.
+ * The Intermediate nests no deeper than `MAX_NESTING` containers, so neither
+ * direction can overflow the stack.
  */
-import { postprocess } from "./decode";
-import { describe, malformed } from "./errors";
+import { adopt, postprocess } from "./decode";
+import { describe, malformed, Refusal } from "./errors";
 import type { Intermediate } from "./format";
-import { preprocess, preprocessSync } from "./preprocess";
+import { plainJsonText } from "./plain-json";
+import { preprocessSync, withBodies } from "./preprocess";
 
 /**
  * Serializes `value` to a JSON string that {@link parse} turns back into it.
  * @throws {DataCloneError} as {@link preprocess} (the promise rejects).
  */
-export async function stringify(value: unknown): Promise<string> {
-  return JSON.stringify(await preprocess(value));
+export function stringify(value: unknown): Promise<string> {
+  const text = plainJsonText(value);
+  return text === undefined ? withBodies(value, JSON.stringify) : Promise.resolve(text);
 }
 
 /**
@@ -22,7 +26,7 @@ export async function stringify(value: unknown): Promise<string> {
  * @throws {DataCloneError} as {@link preprocessSync}: `"ASYNC_BODY"` for a Request/Response with a body.
  */
 export function stringifySync(value: unknown): string {
-  return JSON.stringify(preprocessSync(value));
+  return plainJsonText(value) ?? JSON.stringify(preprocessSync(value));
 }
 
 /**
@@ -31,12 +35,22 @@ export function stringifySync(value: unknown): string {
  */
 export function parse(text: string): unknown {
   if (typeof text !== "string") throw malformed("", `parse() takes a string, got ${describe(text)}`);
-  let intermediate: unknown;
   try {
-    intermediate = JSON.parse(text);
+    return adopt(parseJson(text));
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    // Adopting left that parse half rebuilt. Copying from a fresh one runs
+    // the same checks in the same order, fails at the same place, and says where.
+    postprocess(parseJson(text) as Intermediate);
+    throw malformed("", error.problem, error.cause);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch (error) {
     // Includes the RangeError an engine may throw for absurdly nested JSON.
     throw malformed("", `the text is not valid JSON (${(error as Error).message})`, error);
   }
-  return postprocess(intermediate as Intermediate);
 }

@@ -33,7 +33,8 @@ export function formatPath(parents: readonly number[], keys: readonly PathKey[],
   return path;
 }
 
-function formatStep(key: PathKey): string {
+/** One step of a path: `.name`, `["odd name"]`, `[3]` or a label. */
+export function formatStep(key: PathKey): string {
   if (typeof key === "number") return `[${key}]`;
   if (typeof key === "string") return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
   return key.label === "" ? "" : `.${key.label}`;

@@ -20,11 +20,8 @@ import type { Intermediate } from "./format";
  *   a symbol or an object that cannot be copied (WeakMap, Promise, stream, a
  *   body already read). The promise rejects; nothing is thrown synchronously.
  */
-export async function preprocess(value: unknown): Promise<Intermediate> {
-  const bodies: PendingBody[] = [];
-  const intermediate = encode(value, bodies);
-  if (bodies.length > 0) await Promise.all(bodies.map(readBody));
-  return intermediate;
+export function preprocess(value: unknown): Promise<Intermediate> {
+  return withBodies(value, (intermediate) => intermediate);
 }
 
 /**
@@ -36,6 +33,23 @@ export async function preprocess(value: unknown): Promise<Intermediate> {
  */
 export function preprocessSync(value: unknown): Intermediate {
   return encode(value, null);
+}
+
+/**
+ * Encodes `value`, reads any bodies it holds, then resolves with
+ * `finish(intermediate)`. Not an async function: without bodies (the usual
+ * case) it settles with one promise and no extra turns of the microtask queue.
+ */
+export function withBodies<T>(value: unknown, finish: (intermediate: Intermediate) => T): Promise<T> {
+  const bodies: PendingBody[] = [];
+  let intermediate: Intermediate;
+  try {
+    intermediate = encode(value, bodies);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (bodies.length === 0) return Promise.resolve(finish(intermediate));
+  return Promise.all(bodies.map(readBody)).then(() => finish(intermediate));
 }
 
 async function readBody(body: PendingBody): Promise<void> {

@@ -114,14 +114,29 @@ describe("the alarms routes", () => {
     const listed = (await (await app.fetch(`http://example.test/alarms/${name}/list`)).json()) as { pending: { id: string; text: string }[] };
     expect(listed.pending).toMatchObject([{ id: made.id, text: "tea" }]);
     expect(await (await app.fetch(`http://example.test${made.cancel}`)).json()).toEqual({ cancelled: true });
-    expect(await (await app.fetch(`http://example.test${made.cancel}`)).json()).toEqual({ cancelled: false });
+    expect(await (await app.fetch(`http://example.test${made.cancel}`)).json()).toMatchObject({ cancelled: false, pending: [] });
   });
 
-  it("answers a bad delay with the AlarmsError message and a 400", async () => {
+  it("leads the index page's <id> placeholder to the pending reminders and their cancel links", async () => {
+    const { name } = freshExample("REMINDERS", "routes-placeholder");
+    const made = (await (await app.fetch(`http://example.test/alarms/${name}/remind?in=60&text=tea`)).json()) as { id: string; cancel: string };
+    // What a browser sends for the index page's link /alarms/<name>/cancel/<id>.
+    const placeholder = (await (await app.fetch(`http://example.test/alarms/${name}/cancel/%3Cid%3E`)).json()) as { pending: { cancel: string }[] };
+    expect(placeholder).toEqual({
+      cancelled: false,
+      note: `"<id>" is not a pending reminder of ${name}: cancel one of those pending, or make one first.`,
+      pending: [{ id: made.id, text: "tea", at: expect.any(String), cancel: made.cancel }],
+      remind: `/alarms/${name}/remind?in=60&text=tea`,
+    });
+    expect(await (await app.fetch(`http://example.test${placeholder.pending[0].cancel}`)).json()).toEqual({ cancelled: true });
+  });
+
+  it("answers a bad delay with a 400 quoting it, and schedules nothing", async () => {
     const { name } = freshExample("REMINDERS", "routes-bad");
     const response = await app.fetch(`http://example.test/alarms/${name}/remind?in=-5`);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toMatch(/Invalid delay -5/);
+    expect(await response.json()).toEqual({ error: 'in="-5" is out of range: give a number from 0 to 86400 (seconds).', param: "in", value: "-5" });
+    // expectCleanAfterEach checks this object has no schedule and no alarm.
   });
 
   it("plays the offer over HTTP: accept, then too late", async () => {

@@ -17,6 +17,15 @@ describe("the base classes page example", () => {
     expect(await greeting.say("Grace")).toBe("Hello, Grace!");
   });
 
+  it("knows no language that is only a name on Object's prototype", async () => {
+    for (const language of ["constructor", "toString", "__proto__"]) {
+      // Not expect(promise).rejects: it reads properties off the RPC promise, each one a
+      // pipelined call that then rejects unhandled.
+      const refusal = await env.GREETER.makeGreeting(language).catch((error: unknown) => error);
+      expect(refusal).toMatchObject({ name: "RangeError", message: `No greeting for language "${language}"; try en, fr, es.` });
+    }
+  });
+
   it("lists every example on the index page", async () => {
     const index = await (await exports.default.fetch("http://example.test/")).text();
     expect(index).toContain("/base/greet/fr/Ada");

@@ -5,8 +5,10 @@
  * throwing; the refusal reaches the caller as an Error naming the hook.
  */
 import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ctn, getOperationChain, type OperationChain } from "../../lib/chains";
+import { ctn, getOperationChain, placeholder, type OperationChain } from "../../lib/chains";
+import { preprocess } from "../../lib/structured-clone";
 import { openOutcome, sealChain, type ChainOutcome, type Identity } from "../../lib/envelope";
 import type { GuardedDO, GuardedWorker } from "../fixtures/guarded";
 import type { LedgerDO } from "../../examples/security/ledger";
@@ -31,7 +33,7 @@ describe("onBeforeCall", () => {
   it("sees the claimed caller (also as this.lmz.caller), the members entered, the chain and the call id, then lets it run", async () => {
     const stub = fresh();
     expect(await knock(stub, ctn<GuardedDO>().work(21), { caller: claimed, callId: "call-1" })).toBe(42);
-    expect(await stub.seen()).toEqual([{ caller: claimed, lmzCaller: claimed, members: ["work"], steps: 2, callId: "call-1" }]);
+    expect(await stub.seen()).toEqual([{ caller: claimed, lmzCaller: claimed, members: ["work"], steps: 2, callId: "call-1", durable: false }]);
   });
 
   it("refuses by throwing: the caller gets an Error naming the hook, with the hook's Error as its cause, and nothing runs", async () => {
@@ -78,6 +80,17 @@ describe("onBeforeCall", () => {
   it("cannot itself be reached through a chain", async () => {
     const error = (await knock(fresh(), [{ type: "get", key: "onBeforeCall" }])) as Error;
     expect(error.message).toMatch(/"onBeforeCall" is Lumenize plumbing/);
+  });
+
+  it("does not run for a delivery through the settle door, which proves itself with a token instead", async () => {
+    const stub = fresh();
+    await stub.close(["work"]);
+    const { id, token } = await runInDurableObject(stub, (guarded: GuardedDO) =>
+      guarded.lmz.alarms.expect(guarded.ctn().work(placeholder<number>()), { deadline: Date.now() + 60_000 }),
+    );
+    expect(await stub.__settle(id, token, { ok: true, value: await preprocess(21) })).toBe(true);
+    expect(await stub.seen()).toEqual([]);
+    expect(await stub.runs()).toBe(1);
   });
 
   it("does not run for plain Workers RPC, which never goes through the door", async () => {

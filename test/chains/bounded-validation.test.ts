@@ -74,7 +74,7 @@ describe("chain validation is bounded by what was sent", () => {
 
   it("refuses the ~150-byte hostile text at the door, as an OperationChainError in the outcome", async () => {
     // A chain `add(…)` whose args array claims 2^32 - 1 elements and holds none.
-    const hostile = `{"v":1,"root":["r",0],"objects":[["a",["r",1],["r",2]],["o","type","get","key","greet"],["o","type","apply","args",["r",3]],["A",4294967295]]}`;
+    const hostile = `{"v":2,"root":[{"type":"get","key":"greet"},{"type":"apply","args":["A",4294967295]}]}`;
     expect(hostile.length).toBeLessThan(160);
     const outcome = (await env.GREETER.__executeChain({ v: 1, chain: JSON.parse(hostile) } as never)) as ChainOutcome;
     expect(() => openOutcome(outcome)).toThrow(/step 1: the args array has a hole at index 0 \(length 4294967295\)/);
@@ -88,15 +88,8 @@ describe("chain validation is bounded by what was sent", () => {
     // slots }: about 2 KB of text. Reserving the slots would take
     // 40 × 240 MB and kill the isolate.
     const count = 40;
-    const objects = [
-      ["a", ["r", 1], ["r", 2]],
-      ["o", "type", "get", "key", "nothing"],
-      ["o", "type", "apply", "args", ["r", 3]],
-      ["a", ...Array.from({ length: count }, (_, i) => ["r", 4 + i])],
-      ...Array.from({ length: count }, (_, i) => ["o", "value", ["r", 4 + count + i]]),
-      ...Array.from({ length: count }, () => ["A", 30_000_000]),
-    ];
-    const hostile = JSON.stringify({ v: 1, root: ["r", 0], objects });
+    const args = Array.from({ length: count }, () => ({ value: ["A", 30_000_000] }));
+    const hostile = JSON.stringify({ v: 2, root: [{ type: "get", key: "nothing" }, { type: "apply", args }] });
     expect(hostile.length).toBeLessThan(2_100);
     const outcome = (await env.GREETER.__executeChain({ v: 1, chain: JSON.parse(hostile) } as never)) as ChainOutcome;
     expect(() => openOutcome(outcome)).toThrow(/the target has no member "nothing"/);

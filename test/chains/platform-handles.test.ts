@@ -67,6 +67,11 @@ describe("a chain never holds a platform handle", () => {
     expect(await stub.written()).toEqual({ remembered: "ok" });
   });
 
+  it("cannot refuse a secret string in a public field: a string is data", async () => {
+    const outcome = (await env.EXPOSED.getByName(`exposed-${counter++}`).__executeChain(sealChain(step("apiKey"), {}))) as ChainOutcome;
+    expect(openOutcome(outcome)).toBe("sk-test-not-a-real-key");
+  });
+
   it("refuses a binding aliased on a LumenizeWorker, and its ExecutionContext", async () => {
     for (const [hostile, named] of [
       [chain(step("probes"), step("getByName", "x")), 'the value of "probes" is env.PROBE'],

@@ -64,6 +64,19 @@ describe("a chain from elsewhere reaches only public methods and data", () => {
     expect(vault.balance).toBe(100);
   });
 
+  it("reaches the methods of what a public member holds or returns: an internal Map handed out by reference can be cleared", async () => {
+    // Unlike plain Workers RPC, which would send a copy, a chain walks into the object itself.
+    class Catalog {
+      items = new Map([["b1", "Dune"]]);
+      listing(): Map<string, string> {
+        return this.items;
+      }
+    }
+    const catalog = new Catalog();
+    await executeOperationChain([...get("listing"), { type: "apply", args: [] }, ...call("clear")], catalog);
+    expect(catalog.items.size).toBe(0);
+  });
+
   it("cannot pollute prototypes through __proto__ paths", async () => {
     const chain: OperationChain = [
       { type: "get", key: "__proto__" },

@@ -89,12 +89,11 @@ describe("the proxy-fetch routes", () => {
     expect(reports).toEqual([{ city: "Rome", status: 200, body: expect.objectContaining({ path: "/proxy-fetch/api/forecast/Rome" }) }]);
   });
 
-  it("answers a bad timeout with the call-site error", async () => {
+  it("answers a bad timeout with a 400 quoting it, before the DO sees it", async () => {
     const { name } = freshWeather("route-bad");
     const response = await app.fetch(`${API}/proxy-fetch/${name}/forecast/Rome?timeout=0`);
     expect(response.status).toBe(400);
-    // The error crossed RPC from the DO, so its message now leads with its name.
-    expect(await response.json()).toEqual({ error: "Invalid timeout 0: give a positive, finite number of milliseconds." });
+    expect(await response.json()).toEqual({ error: 'timeout="0" is out of range: give a whole number from 1 to 60000 (milliseconds).', param: "timeout", value: "0" });
   });
 
   it("counts a job that ends with the executor's timeout in exactly one bucket of the orchestrator's stats", async () => {

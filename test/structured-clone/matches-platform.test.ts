@@ -153,6 +153,25 @@ describe("where structuredClone keeps less", () => {
     expect((await roundTrip(regexp)).lastIndex).toBe(5);
   });
 
+  it("keeps Requests and Responses with a body, which the platform refuses", async () => {
+    const request = () => new Request("https://example.test/submit", { method: "POST", body: "order-42" });
+    const response = () => new Response("declined", { status: 402 });
+    expect(() => structuredClone(request())).toThrow(/ReadableStream can only be serialized for RPC/);
+    expect(() => structuredClone(response())).toThrow(/ReadableStream can only be serialized for RPC/);
+    const back = await roundTrip({ request: request(), response: response() });
+    expect([await back.request.text(), await back.response.text(), back.response.status]).toEqual(["order-42", "declined", 402]);
+  });
+
+  it("rebuilds 100,000 levels of nesting, where the platform overflows its stack", async () => {
+    let deep: unknown = "bottom";
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    expect(() => structuredClone(deep)).toThrow(RangeError);
+    let back = await roundTrip(deep);
+    let levels = 0;
+    for (; Array.isArray(back); levels++) back = back[0];
+    expect([levels, back]).toEqual([100_000, "bottom"]);
+  });
+
   it("keeps URLs, which the platform refuses", async () => {
     const url = new URL("https://example.test/");
     expect(() => structuredClone(url)).toThrow(/URL/);

@@ -9,12 +9,14 @@
  * `params.delayMs` makes the remote method await that long first, as a
  * remote doing I/O would.
  *
- * Below the experiment methods: a breakdown of where a call's extra time goes.
+ * Below the experiment methods: a breakdown of where a call's extra time
+ * goes, and durable calls against the two above.
  */
 import { bindResult, executeOperationChain, fillPlaceholders, getOperationChain, LumenizeBase, type OperationChain } from "../../lib";
+import { chainFrom } from "../../lib/chains/internal";
 import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
 import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
-import { ExperimentController, type Outcome } from "./controller";
+import { ExperimentController, type Batch, type Outcome } from "./controller";
 import type { BenchEnv } from "./env";
 
 /** Where a fire-and-forget target sends its answer. */
@@ -64,6 +66,11 @@ export class BenchTargetDO extends LumenizeBase<BenchEnv> {
 
 const TARGET = "target";
 
+/** The target of operation `i`: the one target, or with `params.remotes`, one of that many. */
+function targetOf(i: number, params: Params): string {
+  return params.remotes ? `${TARGET}-${i % Number(params.remotes)}` : TARGET;
+}
+
 type Params = Readonly<Record<string, unknown>>;
 
 // -----------------------------------------------------------------------------
@@ -76,9 +83,14 @@ type Params = Readonly<Record<string, unknown>>;
 export class CallBenchDO extends ExperimentController<BenchEnv> {
   /** Baseline: plain Workers RPC, `await stub.square(i)`. */
   async viaRpc(size: number, params: Params): Promise<Outcome> {
-    const target = this.env.BENCH_TARGET.getByName(TARGET);
     const delayMs = Number(params.delayMs ?? 0);
-    return settleAll(Array.from({ length: size }, (_, i) => (delayMs ? target.slowSquare(i, delayMs) : target.square(i))));
+    const one = params.remotes ? undefined : this.env.BENCH_TARGET.getByName(TARGET);
+    return settleAll(
+      Array.from({ length: size }, (_, i) => {
+        const target = one ?? this.env.BENCH_TARGET.getByName(targetOf(i, params));
+        return delayMs ? target.slowSquare(i, delayMs) : target.square(i);
+      }),
+    );
   }
 
   /** `this.lmz.callRaw`: the chain through the door, awaited. */
@@ -169,6 +181,114 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
   /** What `steps` executes: a method of this DO. */
   square(n: number): number {
     return n * n;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Durable calls (issue 13): `phases.callerBusy` is how long this caller had
+  // work in flight that kept it from hibernating (until the last result for a
+  // call, the last acknowledgement for a durable call); `phases.rowsWritten`
+  // is what its SQLite counted as written, and `phases.alarmWrites` how often
+  // it set or deleted its platform alarm, for the whole batch.
+  // ---------------------------------------------------------------------------
+
+  /** `this.lmz.call(..., { durable: true })`: one row, a hand-over, a delivery back through `__settle`. */
+  async viaDurableCall(size: number, params: Params): Promise<Outcome> {
+    return this.#watched(size, (batch) => {
+      for (let i = 0; i < size; i++) {
+        const remote = this.#remote(i, params);
+        this.lmz.call("BENCH_TARGET", targetOf(i, params), remote, this.ctn().arrived(remote, batch.id), { durable: true });
+      }
+    });
+  }
+
+  /** `call` (in memory), watched like the durable variants. */
+  async viaCallWatched(size: number, params: Params): Promise<Outcome> {
+    return this.#watched(size, (batch) => {
+      for (let i = 0; i < size; i++) {
+        const remote = this.#remote(i, params);
+        this.lmz.call("BENCH_TARGET", targetOf(i, params), remote, this.ctn().arrived(remote, batch.id));
+      }
+    });
+  }
+
+  /**
+   * The other way to bring a durable call's outcome home, built here only:
+   * the same row, but the caller awaits the door's reply (one round trip)
+   * and settles its own row. Surviving a restart would also need the remote
+   * chain stored and a re-send on restart; only the happy path is measured.
+   */
+  async viaDurableRoundTrip(size: number, params: Params): Promise<Outcome> {
+    return this.#watched(size, (batch) => {
+      for (let i = 0; i < size; i++) {
+        const target = this.env.BENCH_TARGET.getByName(targetOf(i, params)) as unknown as { __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> };
+        const remote = this.#remote(i, params);
+        const remoteChain = getOperationChain(remote)!;
+        const continuation = chainFrom(bindResult(getOperationChain(this.ctn().arrived(remote, batch.id))!, remoteChain));
+        const { id, token } = this.lmz.alarms.expect(continuation, { deadline: Date.now() + 30_000 });
+        const reply = target.__executeChain(sealChain(remoteChain, { caller: this.lmz.identity, callee: { binding: "BENCH_TARGET", name: targetOf(i, params) }, callId: id }));
+        this.ctx.waitUntil(reply.then((outcome) => this.lmz.alarms.settle(id, token, valueOrError(outcome))));
+      }
+    });
+  }
+
+  /**
+   * Runs `fire`, then waits for the batch. Meanwhile counts what this object
+   * keeps alive (`ctx.waitUntil`: the library's calls in flight and
+   * hand-overs), the rows its SQLite writes and its platform alarm writes,
+   * by wrapping them for the batch only.
+   */
+  async #watched(size: number, fire: (batch: Batch) => void): Promise<Outcome> {
+    const kept: Promise<unknown>[] = [];
+    const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+    let alarmWrites = 0;
+    const { ctx } = this;
+    const { storage } = ctx;
+    const sql = storage.sql;
+    const { waitUntil } = ctx;
+    const { exec } = sql;
+    const { setAlarm, deleteAlarm } = storage;
+    ctx.waitUntil = (work) => {
+      kept.push(work);
+      waitUntil.call(ctx, work);
+    };
+    sql.exec = ((query: string, ...bindings: unknown[]) => {
+      const cursor = exec.call(sql, query, ...bindings);
+      cursors.push(cursor);
+      return cursor;
+    }) as typeof sql.exec;
+    storage.setAlarm = (...args) => {
+      alarmWrites++;
+      return setAlarm.apply(storage, args);
+    };
+    storage.deleteAlarm = (...args) => {
+      alarmWrites++;
+      return deleteAlarm.apply(storage, args);
+    };
+    const started = Date.now();
+    let busyUntil = started;
+    try {
+      const batch = this.openBatch(size);
+      fire(batch);
+      const watchedWork = Promise.all(kept.map((work) => work.finally(() => (busyUntil = Math.max(busyUntil, Date.now())))));
+      const outcome = await batch.done;
+      await watchedWork;
+      const rowsWritten = cursors.reduce((sum, cursor) => sum + cursor.rowsWritten, 0);
+      return { ...outcome, phases: { callerBusy: busyUntil - started, rowsWritten, alarmWrites } };
+    } finally {
+      ctx.waitUntil = waitUntil;
+      sql.exec = exec;
+      storage.setAlarm = setAlarm;
+      storage.deleteAlarm = deleteAlarm;
+    }
+  }
+}
+
+/** What `__settle` would make of an outcome: its value, or its Error. */
+function valueOrError(outcome: ChainOutcome): unknown {
+  try {
+    return openOutcome(outcome);
+  } catch (error) {
+    return error;
   }
 }
 

@@ -6,11 +6,13 @@
  * These are CPU loops with no I/O: timed in local workerd, whose clock runs
  * during CPU work (a deployed Durable Object's would not).
  */
-import { parse, stringify } from "../../lib";
+import { parse, stringify, stringifySync } from "../../lib";
 import { ExperimentController, type Outcome } from "./controller";
 import type { BenchEnv } from "./env";
 
 export type PayloadName = "small" | "large" | "small-json" | "large-json";
+
+type Params = Readonly<Record<string, unknown>>;
 
 /** A user profile: nested objects, a Date, a Set, a Map and a typed array. */
 function profile(i: number): Record<string, unknown> {
@@ -64,7 +66,8 @@ const PAYLOADS: Record<PayloadName, () => unknown> = {
 export class CloneBenchDO extends ExperimentController<BenchEnv> {
   readonly #payloads = new Map<PayloadName, unknown>();
 
-  #payload(params: Readonly<Record<string, unknown>>): unknown {
+  /** The payload `params.payload` names, built once per object. */
+  protected payload(params: Params): unknown {
     const name = params.payload as PayloadName;
     if (!(name in PAYLOADS)) throw new TypeError(`Unknown payload "${name}": use one of ${Object.keys(PAYLOADS).join(", ")}.`);
     if (!this.#payloads.has(name)) this.#payloads.set(name, PAYLOADS[name]());
@@ -74,35 +77,42 @@ export class CloneBenchDO extends ExperimentController<BenchEnv> {
   /** Payload sizes as `JSON.stringify(stringify output)` characters, for the report. */
   async sizes(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const name of Object.keys(PAYLOADS) as PayloadName[]) out[name] = (await stringify(this.#payload({ payload: name }))).length;
+    for (const name of Object.keys(PAYLOADS) as PayloadName[]) out[name] = (await stringify(this.payload({ payload: name }))).length;
     return out;
   }
 
+  /** `size` round trips of the payload through a synchronous `roundTrip`, one after another. */
+  protected async roundTrips(size: number, params: Params, roundTrip: (value: unknown) => unknown): Promise<Outcome> {
+    const value = this.payload(params);
+    let last: unknown;
+    for (let i = 0; i < size; i++) last = roundTrip(value);
+    return { completed: last === undefined ? 0 : size };
+  }
+
   // ---------------------------------------------------------------------------
-  // Experiment methods: `size` round trips of the payload, one after another.
+  // Experiment methods
   // ---------------------------------------------------------------------------
 
-  /** Lumenize structured-clone: `await stringify(value)` then `parse(text)`. */
-  async viaStringify(size: number, params: Readonly<Record<string, unknown>>): Promise<Outcome> {
-    const value = this.#payload(params);
+  /** Lumenize structured-clone: `await stringify(value)` then `parse(text)`, as a caller would. */
+  async viaStringify(size: number, params: Params): Promise<Outcome> {
+    const value = this.payload(params);
     let last: unknown;
     for (let i = 0; i < size; i++) last = parse(await stringify(value));
     return { completed: last === undefined ? 0 : size };
   }
 
+  /** `stringifySync(value)` then `parse(text)`: the same, without the promise (what alarms and proxy-fetch use). */
+  viaStringifySync(size: number, params: Params): Promise<Outcome> {
+    return this.roundTrips(size, params, (value) => parse(stringifySync(value)));
+  }
+
   /** The platform's `structuredClone` (in memory: it yields no string to store or send). */
-  async viaStructuredClone(size: number, params: Readonly<Record<string, unknown>>): Promise<Outcome> {
-    const value = this.#payload(params);
-    let last: unknown;
-    for (let i = 0; i < size; i++) last = structuredClone(value);
-    return { completed: last === undefined ? 0 : size };
+  viaStructuredClone(size: number, params: Params): Promise<Outcome> {
+    return this.roundTrips(size, params, (value) => structuredClone(value));
   }
 
   /** `JSON.stringify` then `JSON.parse` (JSON-safe payloads only). */
-  async viaJson(size: number, params: Readonly<Record<string, unknown>>): Promise<Outcome> {
-    const value = this.#payload(params);
-    let last: unknown;
-    for (let i = 0; i < size; i++) last = JSON.parse(JSON.stringify(value));
-    return { completed: last === undefined ? 0 : size };
+  viaJson(size: number, params: Params): Promise<Outcome> {
+    return this.roundTrips(size, params, (value) => JSON.parse(JSON.stringify(value)));
   }
 }

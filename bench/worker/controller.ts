@@ -8,7 +8,7 @@
  * not as a hang.
  *
  * A new experiment is one method on a subclass (below the banner in each
- * `examples/bench/*.ts`) plus one entry in `bench/experiments.mjs`.
+ * `bench/worker/*.ts`) plus one entry in `bench/experiments.mjs`.
  *
  * @see https://lumenize.dev/docs/performance
  */

@@ -1,0 +1,44 @@
+/**
+ * Work made in one synchronous stretch travels together: proxy-fetch's
+ * hand-overs, durable calls handed to one remote, outcomes going home to
+ * one caller. One RPC for many saves round trips and billed requests, and
+ * for outcomes, the storage commits of the object they settle on.
+ */
+
+const open = new WeakMap<object, Map<string, unknown[]>>();
+
+/**
+ * Adds `item` to `owner`'s open batch under `key`; the first item of a batch
+ * schedules `flush` for when `later` resolves: by default the end of the
+ * current synchronous stretch (a microtask, so nothing waits on a timer).
+ * Work that finishes at unrelated moments (outcomes of remote methods that
+ * await I/O) passes a later point, such as the end of the event-loop turn,
+ * to gather what finishes together.
+ */
+export function collect<T>(owner: object, key: string, item: T, flush: (items: T[]) => Promise<void>, keepAlive: (work: Promise<void>) => void, later: () => Promise<void> = () => Promise.resolve()): void {
+  let batches = open.get(owner);
+  if (!batches) {
+    batches = new Map();
+    open.set(owner, batches);
+  }
+  const batch = batches.get(key) as T[] | undefined;
+  if (batch) {
+    batch.push(item);
+    return;
+  }
+  const items = [item];
+  batches.set(key, items);
+  keepAlive(
+    later().then(() => {
+      batches.delete(key);
+      return flush(items);
+    }),
+  );
+}
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
+  return slices;
+}
