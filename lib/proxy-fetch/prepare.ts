@@ -6,8 +6,8 @@
 import type { Alarms } from "../alarms";
 import { getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
 import { DataCloneError, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
-import { isNamespace } from "../envelope";
-import { bindingsOf, executorService } from "./bindings";
+import { originNamespace } from "../delivery";
+import { executorService } from "./bindings";
 import { ProxyFetchError } from "./errors";
 import {
   DEFAULT_EXECUTOR_BINDING,
@@ -189,18 +189,7 @@ function checkTime(value: number, name: string, zeroAllowed: boolean): number {
 }
 
 function assertAddressesSelf(env: unknown, binding: string, id: string): void {
-  const namespace = bindingsOf(env)[binding];
-  let addressesSelf = false;
-  if (isNamespace(namespace)) {
-    try {
-      // Ids carry their namespace: a binding for another class refuses ours.
-      namespace.idFromString(id);
-      addressesSelf = true;
-    } catch {
-      addressesSelf = false;
-    }
-  }
-  if (!addressesSelf) {
+  if (!originNamespace(env, { binding, id })) {
     throw new ProxyFetchError(
       `originBinding "${binding}" does not reach this Durable Object: it must be the Durable Object namespace binding this class is bound to in wrangler.jsonc.`,
     );
