@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { $schedule, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS, type Schedule } from "../../lib";
+import { CLAIMS_SQL } from "../../lib/alarms/store";
 import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
 
@@ -93,8 +94,10 @@ describe("a throwing handler", () => {
     const { name, stub: before } = freshProbe("crash-loop");
     await inProbe(before, (probe, state) => {
       probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "poison"), { id: "poison" });
-      // Claimed and crashed four times already; the reset below makes it five.
-      state.storage.sql.exec("UPDATE __lmz_alarms SET running = 7, attempts = ?", MAX_ATTEMPTS - 1);
+      // Claimed and crashed four times already; the crash below makes it five.
+      state.storage.sql.exec("UPDATE __lmz_alarms SET attempts = ?", MAX_ATTEMPTS - 1);
+      state.storage.sql.exec(CLAIMS_SQL.createTable);
+      state.storage.sql.exec(CLAIMS_SQL.set, 1, JSON.stringify(["poison"]));
     });
     await abortAllDurableObjects();
     const stub = env.PROBE.getByName(name);
