@@ -22,7 +22,7 @@ import { Deadlines } from "./deadline";
 import { AlarmsError } from "./errors";
 import { describe, MAX_TIME, nextOccurrence, recurs, scheduleOf, specOf, type When } from "./kinds";
 import { newToken, PendingOutcomes, type Due } from "./outcomes";
-import { AlarmTable, type AlarmRow, type NewRow } from "./store";
+import { AlarmTable, MAX_IDS, type AlarmRow, type NewRow } from "./store";
 import type {
   CronSchedule,
   DeadLetter,
@@ -68,7 +68,7 @@ const MAX_HANDLER_TIMEOUT = 4 * 60_000;
  * that ran but were not deleted yet (at most this many; with handlers that
  * await I/O, only the one running, as each such run is deleted at once).
  */
-const GROUP_SIZE = 100;
+const GROUP_SIZE = MAX_IDS;
 
 /**
  * The latest the platform alarm is set to: the runtime refuses alarms after
@@ -112,7 +112,7 @@ export class Alarms {
    */
   #armed: number | null | undefined;
   /** Firing passes in progress; the last one to end re-arms. */
-  #passes = 0;
+  readonly #passes = new Set<Pass>();
   #lastPass = 0;
   #handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
 
@@ -239,6 +239,8 @@ export class Alarms {
 
     const claim = this.#held(id);
     const fired = claim !== undefined && claim.started && !recurs(claim.row.type);
+    // Made during a pass: it waits for the next one (a handler scheduling itself with delay 0 cannot loop).
+    for (const pass of this.#passes) pass.touched.add(id);
     if (ifExists === "keep" && !fired) {
       if (claim) return toSchedule<M>(claim.row);
       if (!this.#table.insertNew(row)) return toSchedule<M>(this.#table.get(id)!);
@@ -439,8 +441,7 @@ export class Alarms {
     // The platform alarm that woke us is spent.
     this.#armed = undefined;
     try {
-      const now = Date.now();
-      await this.#runEach(this.#due(now), now);
+      await this.#runEach(Date.now());
     } finally {
       // Also picks up schedules made meanwhile, by handlers or by requests.
       this.#arm();
@@ -463,8 +464,7 @@ export class Alarms {
       throw new AlarmsError(`Invalid count ${count} for triggerAlarms(): give a whole number, 0 or more, or leave it out to run what is due.`);
     }
     try {
-      const now = Date.now();
-      return await (count === undefined ? this.#runEach(this.#due(now), now) : this.#runEach(this.#first(count), MAX_TIME));
+      return await (count === undefined ? this.#runEach(Date.now()) : this.#runEach(MAX_TIME, count));
     } finally {
       this.#armed = undefined;
       this.#arm();
@@ -472,67 +472,72 @@ export class Alarms {
   }
 
   /**
-   * Runs the items in order, one at a time, schedules in groups. The list is
-   * a snapshot: a row cancelled, settled, fired elsewhere or moved later
-   * since is skipped, and rows created meanwhile wait for the next alarm (so
-   * a handler that schedules itself with delay 0 cannot loop forever here).
-   * Past the invocation's time budget the rest wait too.
+   * Runs what is due by `notAfter` (at most `count` of them), in time order,
+   * one at a time: pending outcomes past their deadline from a list taken at
+   * the start, schedules a page at a time in (time, id) order, in groups. A
+   * row cancelled, settled, fired elsewhere or moved later is skipped, and
+   * rows made meanwhile wait for the next alarm (so a handler that schedules
+   * itself with delay 0 cannot loop forever here). Past the invocation's time
+   * budget the rest wait too.
    */
-  async #runEach(items: readonly Item[], notAfter: number): Promise<Fired[]> {
-    const pass = ++this.#lastPass;
+  async #runEach(notAfter: number, count = Infinity): Promise<Fired[]> {
+    const pass: Pass = { id: ++this.#lastPass, touched: new Set() };
     const started = Date.now();
     const ran: Fired[] = [];
-    this.#passes++;
+    this.#passes.add(pass);
     const releaseTimer = this.#deadlines.hold();
     let claimed = false;
     try {
-      for (let next = 0; next < items.length && Date.now() - started < INVOCATION_BUDGET_MS; ) {
-        if (items[next].kind === "outcome") {
-          const expired = await this.#expire(items[next++].id, notAfter);
+      const outcomes = count === Infinity ? this.#outcomes.due(notAfter) : this.#outcomes.first(count);
+      let nextOutcome = 0;
+      let after: Due = { time: -Infinity, id: "" };
+      for (let left = count; left > 0 && Date.now() - started < INVOCATION_BUDGET_MS; ) {
+        const page = this.#table.page(after, notAfter, Math.min(GROUP_SIZE, left));
+        const outcome = outcomes[nextOutcome];
+        if (outcome && !(page[0]?.time <= outcome.time)) {
+          // Ties go to schedules.
+          nextOutcome++;
+          left--;
+          const expired = await this.#expire(outcome.id, notAfter);
           if (expired) ran.push(expired);
           continue;
         }
-        let end = next;
-        while (end < items.length && end - next < GROUP_SIZE && items[end].kind === "schedule") end++;
-        const group = this.#claimGroup(pass, items.slice(next, end), notAfter);
+        if (page.length === 0) break;
+        const upTo = outcome ? page.findIndex((row) => row.time > outcome.time) : -1;
+        const group = this.#claimGroup(pass, upTo === -1 ? page : page.slice(0, upTo));
+        after = group.after;
+        left -= group.rows.length;
         claimed ||= group.rows.length > 0;
-        next += group.consumed;
         await this.#runGroup(group.rows, started, ran);
       }
     } finally {
-      if (claimed) this.#table.release(pass);
+      if (claimed) this.#table.release(pass.id);
       releaseTimer();
-      this.#passes--;
+      this.#passes.delete(pass);
     }
     return ran;
   }
 
   /**
-   * Claims the next group among `candidates` (consecutive schedules of the
-   * snapshot): reads the rows still there and due, in snapshot order, and
-   * records their ids for a crash to find. A row that failed or crashed
-   * before runs in a group of its own, so a crash is counted against it
-   * alone. Returns the rows claimed and how many candidates that used up.
+   * Claims a group among `candidates` (consecutive rows of a page): those
+   * that neither this pass touched (made or ran) nor another pass holds. A
+   * row that failed or crashed before runs in a group of its own, so a crash
+   * is counted against it alone. Records the group's ids for a crash to find,
+   * and returns it with the key to read on from.
    */
-  #claimGroup(pass: number, candidates: readonly Item[], notAfter: number): { rows: AlarmRow[]; consumed: number } {
-    // Another pass (triggerAlarms beside the platform alarm) may be running some.
-    const ids = candidates.map((item) => item.id).filter((id) => !this.#claims.has(id));
-    const position = new Map(candidates.map((item, index) => [item.id, index]));
-    const rows = ids.length === 0 ? [] : this.#table.read(ids, notAfter).sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-    const suspect = rows.findIndex((row) => row.attempts > 0);
-    let group = rows;
-    let consumed = candidates.length;
-    if (suspect === 0) {
-      group = rows.slice(0, 1);
-      consumed = position.get(rows[0].id)! + 1;
-    } else if (suspect > 0) {
-      group = rows.slice(0, suspect);
-      consumed = position.get(rows[suspect].id)!;
+  #claimGroup(pass: Pass, candidates: readonly AlarmRow[]): { rows: AlarmRow[]; after: Due } {
+    const runnable = candidates.filter((row) => !pass.touched.has(row.id) && !this.#claims.has(row.id));
+    const suspect = runnable.findIndex((row) => row.attempts > 0);
+    const rows = suspect === -1 ? runnable : runnable.slice(0, Math.max(suspect, 1));
+    const last = rows.at(-1) ?? candidates.at(-1)!;
+    if (rows.length > 0) {
+      for (const row of rows) {
+        this.#claims.set(row.id, { row, started: false, detached: false });
+        pass.touched.add(row.id);
+      }
+      this.#table.claim(pass.id, rows.map((row) => row.id));
     }
-    if (group.length === 0) return { rows: group, consumed };
-    for (const row of group) this.#claims.set(row.id, { row, started: false, detached: false });
-    this.#table.claim(pass, group.map((row) => row.id));
-    return { rows: group, consumed };
+    return { rows, after: { time: last.time, id: last.id } };
   }
 
   /**
@@ -676,16 +681,6 @@ export class Alarms {
     return operationChain && { type: "outcome", id: row.id, time: row.time, operationChain };
   }
 
-  /** Everything due by `now`, schedules and pending outcomes, in time order. */
-  #due(now: number): Item[] {
-    return merge(this.#table.due(now), this.#outcomes.due(now));
-  }
-
-  /** The first `count` schedules and pending outcomes, due or not, in time order. */
-  #first(count: number): Item[] {
-    return merge(this.#table.first(count), this.#outcomes.first(count)).slice(0, count);
-  }
-
   // ---------------------------------------------------------------------------
   // The platform alarm
   // ---------------------------------------------------------------------------
@@ -703,7 +698,7 @@ export class Alarms {
    * While a firing pass runs, nothing is set: the pass sets it when it ends.
    */
   #arm(): void {
-    if (this.#passes > 0) return;
+    if (this.#passes.size > 0) return;
     const next = this.#nextTime();
     if (next === undefined) {
       if (this.#armed !== null) this.#setPlatformAlarm(null);
@@ -732,23 +727,10 @@ export class Alarms {
   }
 }
 
-/** A row to run: a schedule or a pending outcome's deadline. */
-interface Item {
-  readonly kind: "schedule" | "outcome";
-  readonly id: string;
-  readonly time: number;
-}
-
-/** Two lists in time order (ties: schedules first, then by id), merged into one. */
-function merge(schedules: readonly Due[], outcomes: readonly Due[]): Item[] {
-  const items: Item[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < schedules.length || j < outcomes.length) {
-    if (j >= outcomes.length || (i < schedules.length && schedules[i].time <= outcomes[j].time)) items.push({ kind: "schedule", ...schedules[i++] });
-    else items.push({ kind: "outcome", ...outcomes[j++] });
-  }
-  return items;
+/** A firing pass: what it made or ran is not run again before the next. */
+interface Pass {
+  readonly id: number;
+  readonly touched: Set<string>;
 }
 
 function toSchedule<M>(row: AlarmRow): Schedule<M> {

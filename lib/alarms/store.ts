@@ -70,6 +70,8 @@ export type NewRow = Pick<AlarmRow, "id" | "type" | "time" | "cron" | "timezone"
 
 const COLUMNS = "id, type, time, cron, timezone, every, chain, metadata, attempts";
 const VALUES = "?, ?, ?, ?, ?, ?, ?, ?, 0";
+/** The most ids one statement binds: the platform allows 100 parameters a statement. */
+export const MAX_IDS = 100;
 
 export const SQL = {
   createTable: `CREATE TABLE IF NOT EXISTS ${T} (
@@ -90,18 +92,20 @@ export const SQL = {
   get: `SELECT * FROM ${T} WHERE id = ?`,
   cancel: `DELETE FROM ${T} WHERE id = ? RETURNING *`,
   nextTime: `SELECT time FROM ${T} ORDER BY time, id LIMIT 1`,
-  due: `SELECT id, time FROM ${T} WHERE time <= ? ORDER BY time, id`,
-  first: `SELECT id, time FROM ${T} ORDER BY time, id LIMIT ?`,
-  /** The rows of a group about to run: still there, and still due. */
-  read: `SELECT * FROM ${T} WHERE id IN (SELECT value FROM json_each(?)) AND time <= ?`,
-  /** The one-shots a group ran, in one statement. */
-  finish: `DELETE FROM ${T} WHERE id IN (SELECT value FROM json_each(?))`,
+  /** The next rows due by a time, after a (time, id) key, in the index's order: a firing pass reads them a page at a time. */
+  page: `SELECT ${COLUMNS} FROM ${T} WHERE (time, id) > (?, ?) AND time <= ? ORDER BY time, id LIMIT ?`,
   delete: `DELETE FROM ${T} WHERE id = ?`,
   rearm: `UPDATE ${T} SET time = ?, attempts = ? WHERE id = ?`,
   /** After a crash: each schedule the dead instance was running counts one attempt. */
   charge: `UPDATE ${T} SET attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))`,
   list: `SELECT * FROM ${T} WHERE time >= ? AND time <= ? ORDER BY time, id`,
 } as const;
+
+/** The one-shots a group ran, `count` of them, in one statement. */
+export function finishStatement(count: number): string {
+  return (FINISH[count] ??= `DELETE FROM ${T} WHERE id IN (${Array(count).fill("?").join(", ")})`);
+}
+const FINISH: string[] = [];
 
 export const CLAIMS_SQL = {
   createTable: `CREATE TABLE IF NOT EXISTS ${CLAIMS_TABLE} (pass INTEGER NOT NULL PRIMARY KEY, ids TEXT NOT NULL)`,
@@ -202,22 +206,18 @@ export class AlarmTable {
     return this.#table.query<{ time: number }>(SQL.nextTime).rows[0]?.time;
   }
 
-  due(now: number): Due[] {
-    return this.#table.query<{ id: string; time: number }>(SQL.due, now).rows;
+  /** Up to `limit` rows due by `notAfter` that come after `after` in (time, id) order, in that order. */
+  page(after: Due, notAfter: number, limit: number): AlarmRow[] {
+    const rows: AlarmRow[] = [];
+    for (const [id, type, time, cron, timezone, every, chain, metadata, attempts] of this.#table.raw(SQL.page, after.time, after.id, notAfter, limit)) {
+      rows.push({ id, type, time, cron, timezone, every, chain, metadata, attempts } as AlarmRow);
+    }
+    return rows;
   }
 
-  first(count: number): Due[] {
-    return this.#table.query<{ id: string; time: number }>(SQL.first, count).rows;
-  }
-
-  /** The rows with these ids that are still there and due by `notAfter`, in any order. */
-  read(ids: readonly string[], notAfter: number): AlarmRow[] {
-    return this.#table.query<AlarmRow>(SQL.read, JSON.stringify(ids), notAfter).rows;
-  }
-
+  /** Deletes these rows (at most {@link MAX_IDS}). */
   finish(ids: readonly string[]): void {
-    if (ids.length === 1) this.#table.query(SQL.delete, ids[0]);
-    else if (ids.length > 1) this.#table.query(SQL.finish, JSON.stringify(ids));
+    if (ids.length > 0) this.#table.query(finishStatement(ids.length), ...ids);
   }
 
   rearm(id: string, time: number, attempts: number): void {
