@@ -8,7 +8,7 @@ import { parseCronExpression } from "cron-schedule";
 import { describe, expect, it } from "vitest";
 import { $schedule, AlarmsError } from "../../lib";
 import { checkTimezone, nextCronTime } from "../../lib/alarms/cron";
-import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "../harness";
 
 expectCleanAfterEach();
 

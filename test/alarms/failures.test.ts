@@ -8,7 +8,8 @@ import { describe, expect, it, vi } from "vitest";
 import { $schedule, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS, type Schedule } from "../../lib";
 import { CLAIMS_SQL } from "../../lib/alarms/store";
 import { muteLogs } from "../logs";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -53,7 +54,7 @@ describe("a throwing handler", () => {
     });
 
     expect(await tagsOf(stub)).toEqual(["a", "b", "c", "b", "b", "b", "b"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
     expect(logs.warnings).toHaveBeenCalledTimes(MAX_ATTEMPTS - 1);
     expect(logs.errors).toHaveBeenCalledTimes(1);
     const [message, error] = logs.errors.mock.calls[0];
@@ -101,7 +102,7 @@ describe("a throwing handler", () => {
     });
     await abortAllDurableObjects();
     const stub = env.PROBE.getByName(name);
-    await vi.waitFor(async () => expect(await storedState(stub)).toEqual({ rows: 0, alarm: null }), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(async () => expect(await storedState(stub)).toMatchObject(CLEAN), { timeout: 5_000, interval: 20 });
     expect(await tagsOf(stub)).toEqual([]);
     expect(logs.errors.mock.calls.some(([message]) => /schedule "poison" .* was dropped/.test(String(message)))).toBe(true);
   });

@@ -8,7 +8,8 @@ import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { $schedule, type Schedule } from "../../lib";
 import { CLAIMS_SQL } from "../../lib/alarms/store";
-import { expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState, tagsOf, waitForTags } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState } from "../harness";
+import { tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -37,7 +38,7 @@ describe("firing through the platform alarm", () => {
     });
     // The real platform alarm, no test helper: the overdue one first.
     expect(await waitForTags(stub, 2)).toEqual(["an hour ago", "now"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("runs overdue rows when runDurableObjectAlarm fires, never filtering on time > now", async () => {
@@ -51,7 +52,7 @@ describe("firing through the platform alarm", () => {
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await tagsOf(stub)).toEqual(["a", "b", "not yet"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("passes the fired Schedule to the continuation, metadata included, and deletes the one-shot", async () => {
@@ -64,7 +65,7 @@ describe("firing through the platform alarm", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const [delivery] = await inProbe(stub, (probe) => probe.deliveries());
     expect(delivery.result).toEqual({ ...made, time: made.time - 60_000 });
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("leaves later schedules alone and re-arms the platform alarm at the earliest of them", async () => {
@@ -77,7 +78,7 @@ describe("firing through the platform alarm", () => {
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await tagsOf(stub)).toEqual(["due"]);
-    expect(await storedState(stub)).toEqual({ rows: 1, alarm: later.time - 60_000 });
+    expect(await storedState(stub)).toMatchObject({ schedules: [{ id: later.id, time: later.time - 60_000 }], alarm: later.time - 60_000 });
     await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule(later.id));
   });
 
@@ -160,7 +161,7 @@ describe("a fresh instance", () => {
     expect(seen.alarm).not.toBeNull();
     expect(seen.alarm!).toBeLessThanOrEqual(seen.now + 1);
     expect(await waitForTags(stub, 1)).toEqual(["overdue after restart"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("runs again, once, a schedule a crashed instance was running", async () => {
@@ -179,7 +180,7 @@ describe("a fresh instance", () => {
     expect(seen).toEqual({ row: { id: "crashed", attempts: 1 }, claims: 0 });
     expect(await waitForTags(stub, 1)).toEqual(["at least once"]);
     expect(await tagsOf(stub)).toEqual(["at least once"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("counts a crash against every schedule of the crashed group, then runs each of them alone", async () => {
@@ -200,7 +201,7 @@ describe("a fresh instance", () => {
     ]);
     expect(await waitForTags(stub, 4)).toEqual(["a", "b", "c", "d"]);
     // Each suspect claimed alone, then d: four claims, each one row.
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 });
 
@@ -229,7 +230,7 @@ describe("an interval", () => {
     const times = await inProbe(stub, (probe) => probe.deliveries().map((delivery) => (delivery.result as Schedule).time));
     // Each run received the occurrence it ran for: made.time, then 200 ms steps.
     expect(times.slice(0, 3)).toEqual([made.time, made.time + 200, made.time + 400]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("skips the occurrences missed while the object was down, instead of running them in a burst", async () => {
@@ -380,7 +381,7 @@ describe("races with a firing", () => {
       await running;
     });
     expect(await waitForTags(stub, 1)).toEqual(["made meanwhile"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
     expect(await tagsOf(stub)).toEqual(["made meanwhile"]);
   });
 });

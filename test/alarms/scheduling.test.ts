@@ -1,7 +1,7 @@
 /** schedule(), cancelSchedule(), getSchedule(s): what is stored, replaced, returned and refused. */
 import { describe, expect, it } from "vitest";
 import { $schedule, AlarmsError, type Schedule } from "../../lib";
-import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "../harness";
 
 expectCleanAfterEach();
 

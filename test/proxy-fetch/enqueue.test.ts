@@ -8,16 +8,17 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { $response, InvalidInputError, preprocess, type FetchOrchestrator, type OrchestratedJob } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, storedState, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { API, freshOrchestrator, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
 /** A job as proxyFetch would enqueue it, delivering to a pending outcome made on `origin` now. */
 async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
-  const { id, token, deadline } = await inOrigin(origin.stub, (probe) =>
+  const { id, token, deadline } = await inProbe(origin.stub, (probe) =>
     probe.lmz.alarms.expect(probe.ctn().record($response, tag), { deadline: Date.now() + 20_000 }),
   );
-  const originId = await inOrigin(origin.stub, (probe) => probe.lmz.id);
+  const originId = await inProbe(origin.stub, (probe) => probe.lmz.id);
   return {
     v: 2,
     id,
@@ -35,7 +36,7 @@ async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }
 
 describe("enqueue at the orchestrator", () => {
   it("stores a batch all or nothing, and takes the whole batch when it comes again", async () => {
-    const origin = freshOrigin("enqueue-all");
+    const origin = freshProbe("enqueue-all");
     const orchestrator = freshOrchestrator("enqueue-all");
     const first = await jobFor(origin, orchestrator.name, "first");
     // A 12 MB URL: SQLite refuses it (over 2 MB in production; the local limit is higher), after the first job went in.
@@ -53,11 +54,11 @@ describe("enqueue at the orchestrator", () => {
       ["first", 200],
       ["second", 200],
     ]);
-    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(tooBig.id, tooBig.deliver.token, new Error("not sent")));
+    await inProbe(origin.stub, (probe) => probe.lmz.alarms.settle(tooBig.id, tooBig.deliver.token, new Error("not sent")));
   });
 
   it("refuses a job whose deadline a Date cannot hold, storing nothing", async () => {
-    const origin = freshOrigin("enqueue-bounds");
+    const origin = freshProbe("enqueue-bounds");
     const orchestrator = freshOrchestrator("enqueue-bounds");
     const job = await jobFor(origin, orchestrator.name, "far");
     for (const bad of [{ deadline: 9e15 }, { timeout: Infinity }, { deliver: { ...job.deliver, deadline: 9e15 } }, { gracePeriod: -1 }]) {
@@ -66,6 +67,6 @@ describe("enqueue at the orchestrator", () => {
       });
     }
     expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
-    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("not sent")));
+    await inProbe(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("not sent")));
   });
 });

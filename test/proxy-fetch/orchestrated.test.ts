@@ -9,7 +9,8 @@ import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { $response, preprocess, proxyFetch, type FetchOrchestrator } from "lumenize-do";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { API, expectNoMoreThan, freshOrchestrator, outcomesOf, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
@@ -20,18 +21,18 @@ function statsOf(stub: DurableObjectStub<FetchOrchestrator>) {
 
 describe("proxyFetch delivers", () => {
   it("delivers the response with status, headers and body through the orchestrator", async () => {
-    const { stub } = freshOrigin("orch-ok");
+    const { stub } = freshProbe("orch-ok");
     const orchestrator = freshOrchestrator("ok");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/items?delay=20`, probe.ctn().record($response, "a"), orchestrator.options));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/items?delay=20`, probe.ctn().record($response, "a"), orchestrator.options));
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome).toMatchObject({ tag: "a", status: 200, headers: { "x-served-by": "fake-internet" }, body: { path: "/items", method: "GET" } });
     expect(await statsOf(orchestrator.stub)).toEqual({ pending: 0, inFlight: 0, delivered: 1, timedOut: 0, failed: 0 });
   });
 
   it("carries a request's method, headers and body", async () => {
-    const { stub } = freshOrigin("orch-post");
+    const { stub } = freshProbe("orch-post");
     const orchestrator = freshOrchestrator("post");
-    await inOrigin(stub, (probe) => {
+    await inProbe(stub, (probe) => {
       const request = new Request(`${API}/orders`, { method: "PUT", headers: { "x-trace": "t2" }, body: new Uint8Array([104, 105]) });
       proxyFetch(probe, request, probe.ctn().record($response, "put"), orchestrator.options);
     });
@@ -40,9 +41,9 @@ describe("proxyFetch delivers", () => {
   });
 
   it("works the same through the rpc-target executor", async () => {
-    const { stub } = freshOrigin("orch-rpc-target");
+    const { stub } = freshProbe("orch-rpc-target");
     const orchestrator = freshOrchestrator("rpc-target");
-    await inOrigin(stub, (probe) => {
+    await inProbe(stub, (probe) => {
       proxyFetch(probe, `${API}/via-target`, probe.ctn().record($response, "ok"), { ...orchestrator.options, executorKind: "rpc-target" });
       proxyFetch(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), { ...orchestrator.options, executorKind: "rpc-target" });
     });
@@ -52,10 +53,10 @@ describe("proxyFetch delivers", () => {
   });
 
   it("stores one pending outcome on the origin while the fetch runs, its deadline one grace period after the orchestrator's, and nothing after", async () => {
-    const { stub } = freshOrigin("orch-nothing");
+    const { stub } = freshProbe("orch-nothing");
     const orchestrator = freshOrchestrator("nothing");
     const before = Date.now();
-    const id = await inOrigin(stub, (probe) =>
+    const id = await inProbe(stub, (probe) =>
       proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "a"), { ...orchestrator.options, timeout: 5_000, gracePeriod: 2_000 }),
     );
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
@@ -69,9 +70,9 @@ describe("proxyFetch delivers", () => {
   });
 
   it("delivers to an origin that was evicted while the fetch ran", async () => {
-    const { name, stub } = freshOrigin("orch-evicted");
+    const { name, stub } = freshProbe("orch-evicted");
     const orchestrator = freshOrchestrator("evicted");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "after eviction"), orchestrator.options));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, "after eviction"), orchestrator.options));
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
     // Every Durable Object instance is thrown away; only storage and the executor Worker remain.
     await abortAllDurableObjects();
@@ -83,9 +84,9 @@ describe("proxyFetch delivers", () => {
 
 describe("orchestrator stats", () => {
   it("counts jobs in flight while they run, and each outcome after", async () => {
-    const { stub } = freshOrigin("orch-stats");
+    const { stub } = freshProbe("orch-stats");
     const orchestrator = freshOrchestrator("stats");
-    await inOrigin(stub, (probe) => {
+    await inProbe(stub, (probe) => {
       for (let i = 0; i < 3; i++) proxyFetch(probe, `${API}/slow?delay=1000`, probe.ctn().record($response, `slow-${i}`), orchestrator.options);
       proxyFetch(probe, `${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 100, gracePeriod: 100, testMode: { simulateDeliveryFailure: true } });
       proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" });
@@ -98,26 +99,26 @@ describe("orchestrator stats", () => {
 
 describe("proxyFetch timers and failures", () => {
   it("delivers the executor's own timeout as a TimeoutError naming the url", async () => {
-    const { stub } = freshOrigin("orch-executor-timeout");
+    const { stub } = freshProbe("orch-executor-timeout");
     const orchestrator = freshOrchestrator("executor-timeout");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...orchestrator.options, timeout: 150 }));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...orchestrator.options, timeout: 150 }));
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining(`GET ${API}/stuck?delay=3000 got no complete response within its timeout of 150 ms`) });
     expect((await statsOf(orchestrator.stub)).delivered).toBe(1);
   });
 
   it("delivers a slow but successful fetch that finishes inside its timeout", async () => {
-    const { stub } = freshOrigin("orch-slow-ok");
+    const { stub } = freshProbe("orch-slow-ok");
     const orchestrator = freshOrchestrator("slow-ok");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...orchestrator.options, timeout: 1_000, gracePeriod: 2_000 }));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...orchestrator.options, timeout: 1_000, gracePeriod: 2_000 }));
     expect((await waitForOutcomes(stub, 1))[0].status).toBe(200);
     await expectNoMoreThan(stub, 1);
   });
 
   it("delivers failed connections and unresolvable hosts as ProxyFetchErrors naming the url", async () => {
-    const { stub } = freshOrigin("orch-fail");
+    const { stub } = freshProbe("orch-fail");
     const orchestrator = freshOrchestrator("fail");
-    await inOrigin(stub, (probe) => {
+    await inProbe(stub, (probe) => {
       proxyFetch(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), orchestrator.options);
       proxyFetch(probe, "https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), orchestrator.options);
     });
@@ -127,9 +128,9 @@ describe("proxyFetch timers and failures", () => {
   });
 
   it("runs the continuation on the origin with a ProxyFetchError when the request body cannot be read", async () => {
-    const { stub } = freshOrigin("orch-body-fails");
+    const { stub } = freshProbe("orch-body-fails");
     const orchestrator = freshOrchestrator("body-fails");
-    await inOrigin(stub, (probe) => {
+    await inProbe(stub, (probe) => {
       const body = new ReadableStream({ pull: (controller) => controller.error(new Error("the upload source vanished")) });
       const request = new Request(`${API}/upload`, { method: "POST", body, duplex: "half" } as RequestInit);
       proxyFetch(probe, request, probe.ctn().record($response, "body"), orchestrator.options);
@@ -141,9 +142,9 @@ describe("proxyFetch timers and failures", () => {
   });
 
   it("delivers an executor that throws as a ProxyFetchError naming the url and cause", async () => {
-    const { stub } = freshOrigin("orch-broken");
+    const { stub } = freshProbe("orch-broken");
     const orchestrator = freshOrchestrator("broken");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" }));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...orchestrator.options, executorBinding: "BROKEN_EXECUTOR" }));
     const [outcome] = await waitForOutcomes(stub, 1, 2_000);
     expect(outcome.error?.name).toBe("ProxyFetchError");
     expect(outcome.error?.message).toContain(`GET ${API}/a could not be handed to the executor "BROKEN_EXECUTOR"`);
@@ -151,10 +152,10 @@ describe("proxyFetch timers and failures", () => {
   });
 
   it("answers a dead executor with a TimeoutError at timeout + grace", async () => {
-    const { stub } = freshOrigin("orch-dead");
+    const { stub } = freshProbe("orch-dead");
     const orchestrator = freshOrchestrator("dead");
     const started = Date.now();
-    await inOrigin(stub, (probe) =>
+    await inProbe(stub, (probe) =>
       proxyFetch(probe, `${API}/a`, probe.ctn().record($response, "dead"), { ...orchestrator.options, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
@@ -166,9 +167,9 @@ describe("proxyFetch timers and failures", () => {
 
 describe("proxyFetch exactly once", () => {
   it("answers a lost result with one TimeoutError from the sweep, and refuses the late delivery", async () => {
-    const { stub } = freshOrigin("orch-lost");
+    const { stub } = freshProbe("orch-lost");
     const orchestrator = freshOrchestrator("lost");
-    const id = await inOrigin(stub, (probe) =>
+    const id = await inProbe(stub, (probe) =>
       proxyFetch(probe, `${API}/lost`, probe.ctn().record($response, "lost"), { ...orchestrator.options, timeout: 200, gracePeriod: 200, testMode: { simulateDeliveryFailure: true } }),
     );
     const [{ token }] = (await storedState(stub)).outcomes;
@@ -181,9 +182,9 @@ describe("proxyFetch exactly once", () => {
   });
 
   it("runs the result and not the timeout when the result arrives first", async () => {
-    const { stub } = freshOrigin("orch-race-result");
+    const { stub } = freshProbe("orch-race-result");
     const orchestrator = freshOrchestrator("race-result");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/first`, probe.ctn().record($response, "r"), orchestrator.options));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/first`, probe.ctn().record($response, "r"), orchestrator.options));
     await waitForOutcomes(stub, 1);
     // The sweep, run now and as late as you like, finds nothing left to time out.
     await runInDurableObject(orchestrator.stub, async (o: FetchOrchestrator) => {
@@ -195,9 +196,9 @@ describe("proxyFetch exactly once", () => {
 
   // #region timeout-first
   it("runs the timeout and not the result when the timeout fires first", async () => {
-    const { stub } = freshOrigin("orch-race-timeout");
+    const { stub } = freshProbe("orch-race-timeout");
     const orchestrator = freshOrchestrator("race-timeout");
-    await inOrigin(stub, (probe) => proxyFetch(probe, `${API}/second?delay=1500`, probe.ctn().record($response, "t"), orchestrator.options));
+    await inProbe(stub, (probe) => proxyFetch(probe, `${API}/second?delay=1500`, probe.ctn().record($response, "t"), orchestrator.options));
     await vi.waitFor(async () => expect((await statsOf(orchestrator.stub)).inFlight).toBe(1), { timeout: 2_000, interval: 10 });
     // Make the job and its sweep due, as if timeout + grace had passed, and fire the real alarm.
     await runInDurableObject(orchestrator.stub, (_o: FetchOrchestrator, state) => {

@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { $response, proxyFetch, proxyFetchSimple, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, waitForOutcomes, type Outcome } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe } from "../harness";
+import { API, expectNoMoreThan, freshOrchestrator, type Outcome, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
@@ -47,8 +48,8 @@ function plan(i: number): { url: string; expect: (outcome: Outcome) => void } {
 }
 
 async function runAll(strategy: typeof proxyFetch, prefix: string, options: ProxyFetchOptions): Promise<void> {
-  const { stub } = freshOrigin(prefix);
-  const ids = await inOrigin(stub, (probe: ProbeDO) =>
+  const { stub } = freshProbe(prefix);
+  const ids = await inProbe(stub, (probe: ProbeDO) =>
     Array.from({ length: COUNT }, (_, i) =>
       // Both executors, interleaved.
       strategy(probe, plan(i).url, probe.ctn().record($response, String(i)), { ...options, timeout: TIMEOUT, executorKind: i % 2 ? "rpc-target" : "worker" }),

@@ -7,7 +7,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { FetchOrchestratorStats } from "../../lib";
-import { API, expectCleanAfterEach, track } from "./harness";
+import { expectCleanAfterEach, track } from "../harness";
+import { API } from "./harness";
 
 expectCleanAfterEach();
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LazyTable, type TableSchema } from "../../lib/sql";
-import { freshProbe, inProbe } from "../alarms/harness";
+import { freshProbe, inProbe } from "../harness";
 
 const NAME = "__lmz_test_notes";
 const CREATE_1 = `CREATE TABLE IF NOT EXISTS ${NAME} (id TEXT NOT NULL PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID`;
