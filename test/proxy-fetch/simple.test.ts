@@ -1,7 +1,11 @@
-/** proxyFetchSimple: one pending outcome on the origin is the only record; whoever settles it first answers. */
+/**
+ * proxyFetchSimple: one pending outcome on the origin is the only record;
+ * whoever settles it first answers. What it shares with proxyFetch is in
+ * strategies.test.ts.
+ */
 // #region races
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
+import { $response, proxyFetchSimple, type ProxyFetchSimpleOptions } from "lumenize-do";
 import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
 import { API, expectNoMoreThan, outcomesOf, waitForOutcomes } from "./harness";
 
@@ -47,16 +51,6 @@ describe("proxyFetchSimple delivers", () => {
     expect((await waitForOutcomes(stub, 1))[0].body?.path).toBe("/from-url");
   });
 
-  it("works the same through the rpc-target executor", async () => {
-    const { stub } = freshProbe("simple-rpc-target");
-    await inProbe(stub, (probe) => {
-      proxyFetchSimple(probe, `${API}/via-target`, probe.ctn().record($response, "ok"), { ...TO_PROBE, executorKind: "rpc-target" });
-      proxyFetchSimple(probe, `${API}/via-target?delay=500`, probe.ctn().record($response, "slow"), { ...TO_PROBE, executorKind: "rpc-target", timeout: 100 });
-    });
-    const outcomes = await waitForOutcomes(stub, 2);
-    expect(outcomes.find((outcome) => outcome.tag === "ok")).toMatchObject({ status: 200, body: { path: "/via-target" } });
-    expect(outcomes.find((outcome) => outcome.tag === "slow")?.error?.name).toBe("TimeoutError");
-  });
 });
 
 describe("proxyFetchSimple storage", () => {
@@ -80,115 +74,8 @@ describe("proxyFetchSimple storage", () => {
   });
 });
 
-describe("proxyFetchSimple timers", () => {
-  it("delivers a slow but successful fetch that finishes inside its timeout", async () => {
-    const { stub } = freshProbe("simple-slow-ok");
-    await inProbe(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome).toMatchObject({ tag: "slow", status: 200 });
-    await expectNoMoreThan(stub, 1);
-  });
-
-  it("delivers the executor's own timeout as a TimeoutError naming the url, long before the grace alarm", async () => {
-    const { stub } = freshProbe("simple-executor-timeout");
-    const started = Date.now();
-    await inProbe(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 150, gracePeriod: 10_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(Date.now() - started).toBeLessThan(2_000);
-    expect(outcome.error?.name).toBe("TimeoutError");
-    expect(outcome.error?.message).toContain(`GET ${API}/stuck?delay=3000 got no complete response within its timeout of 150 ms`);
-  });
-});
-
-describe("proxyFetchSimple failures", () => {
-  it("delivers a failed connection as a ProxyFetchError naming the url and cause", async () => {
-    const { stub } = freshProbe("simple-reset");
-    await inProbe(stub, (probe) => proxyFetchSimple(probe, `${API}/x?fail=1`, probe.ctn().record($response, "reset"), TO_PROBE));
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toMatch(new RegExp(`GET ${API}/x\\?fail=1 failed: Network connection lost`));
-  });
-
-  it("delivers a host that does not resolve as a ProxyFetchError naming the url", async () => {
-    const { stub } = freshProbe("simple-dns");
-    await inProbe(stub, (probe) => proxyFetchSimple(probe, "https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), TO_PROBE));
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error).toMatchObject({ name: "ProxyFetchError", message: expect.stringContaining("GET https://no-such-host.invalid/v1 failed:") });
-  });
-
-  it("delivers a request body that cannot be read as a ProxyFetchError, after the call returned", async () => {
-    const { stub } = freshProbe("simple-body-fails");
-    await inProbe(stub, (probe) => {
-      const body = new ReadableStream({ pull: (controller) => controller.error(new Error("the upload source vanished")) });
-      const request = new Request(`${API}/upload`, { method: "POST", body, duplex: "half" } as RequestInit);
-      // The body is read after the call site returns, so this succeeds...
-      proxyFetchSimple(probe, request, probe.ctn().record($response, "body"), TO_PROBE);
-    });
-    // ...and the failure arrives through the continuation, without waiting for the timeout.
-    const [outcome] = await waitForOutcomes(stub, 1, 2_000);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the executor "FETCH_EXECUTOR": Reading a Request body failed (the upload source vanished)`);
-  });
-
-  it("delivers an executor that throws as a ProxyFetchError at once, naming the url and cause", async () => {
-    const { stub } = freshProbe("simple-broken");
-    await inProbe(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/a`, probe.ctn().record($response, "broken"), { ...TO_PROBE, executorBinding: "BROKEN_EXECUTOR", timeout: 5_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1, 2_000);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toContain(`GET ${API}/a could not be handed to the executor "BROKEN_EXECUTOR"`);
-    expect(outcome.error?.message).toContain("the executor exploded while accepting the job");
-  });
-
-  it("answers a dead executor with a TimeoutError at timeout + grace", async () => {
-    const { stub } = freshProbe("simple-dead");
-    const started = Date.now();
-    await inProbe(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/a`, probe.ctn().record($response, "dead"), { ...TO_PROBE, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    expect(outcome.error?.name).toBe("TimeoutError");
-    expect(outcome.error?.message).toContain(`GET ${API}/a got no result within timeout + gracePeriod (200 + 300 ms)`);
-  });
-});
-
 // #region races
 describe("proxyFetchSimple exactly once", () => {
-  it("answers a lost result with one TimeoutError from the deadline, and drops the late delivery", async () => {
-    const { stub } = freshProbe("simple-lost");
-    const id = await inProbe(stub, (probe) =>
-      proxyFetchSimple(probe, `${API}/lost`, probe.ctn().record($response, "lost"), {
-        ...TO_PROBE,
-        timeout: 200,
-        gracePeriod: 200,
-        testMode: { simulateDeliveryFailure: true },
-      }),
-    );
-    // The token the executor was given.
-    const [{ token }] = (await storedState(stub)).outcomes;
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
-    // The result turns up after all: the door says it was too late, and nothing runs.
-    const late = await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) });
-    expect(late).toBe(false);
-    await expectNoMoreThan(stub, 1);
-  });
-
-  it("runs the result and not the timeout when the result arrives first", async () => {
-    const { stub } = freshProbe("simple-race-result");
-    await inProbe(stub, (probe) => proxyFetchSimple(probe, `${API}/first`, probe.ctn().record($response, "r"), TO_PROBE));
-    await waitForOutcomes(stub, 1);
-    // Fire everything the origin has, due or not: the result settled the pending outcome.
-    expect(await inProbe(stub, (probe) => probe.lmz.alarms.triggerAlarms(10))).toEqual([]);
-    expect((await outcomesOf(stub)).map((outcome) => outcome.status)).toEqual([200]);
-  });
-
   it("runs the timeout and not the result when the timeout fires first", async () => {
     const { stub } = freshProbe("simple-race-timeout");
     await inProbe(stub, (probe) =>
