@@ -438,8 +438,8 @@ export class Alarms {
    * its own.
    */
   async alarm(_info?: AlarmInvocationInfo): Promise<void> {
-    // The platform alarm that woke us is spent.
-    this.#armed = undefined;
+    // The platform alarm that woke us is spent: none is set now, so an empty table needs no delete.
+    this.#armed = null;
     try {
       await this.#runEach(Date.now());
     } finally {

@@ -91,7 +91,7 @@ describe("a throwing handler", () => {
     });
   });
 
-  it("that crashed its instance on every attempt is dropped, not run again", async () => {
+  it("that crashed its instance on every attempt is dropped, not run again, and kept as a dead letter", async () => {
     const { name, stub: before } = freshProbe("crash-loop");
     await inProbe(before, (probe, state) => {
       probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "poison"), { id: "poison" });
@@ -105,5 +105,10 @@ describe("a throwing handler", () => {
     await vi.waitFor(async () => expect(await storedState(stub)).toMatchObject(CLEAN), { timeout: 5_000, interval: 20 });
     expect(await tagsOf(stub)).toEqual([]);
     expect(logs.errors.mock.calls.some(([message]) => /schedule "poison" .* was dropped/.test(String(message)))).toBe(true);
+    const letters = await inProbe(stub, (probe) => probe.lmz.alarms.getDeadLetters());
+    expect(letters).toMatchObject([
+      { kind: "schedule", id: "poison", attempts: MAX_ATTEMPTS, error: { name: "AlarmsError", message: `Schedule "poison" was running each of the ${MAX_ATTEMPTS} times its Durable Object crashed.` } },
+    ]);
+    await inProbe(stub, (probe) => probe.lmz.alarms.clearDeadLetters());
   });
 });
