@@ -3,12 +3,14 @@
  * shows: checks on an interval, and what an operator reads from outside the
  * object over RPC (the page shows region "from-outside").
  */
+// #region from-outside
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { MonitorDO } from "../../examples/alarms/monitor";
-import { MAX_ATTEMPTS } from "../../lib";
-import { muteLogs } from "../logs";
+import { MAX_ATTEMPTS } from "lumenize-do";
 import { CLEAN, expectCleanAfterEach, fresh, storedState } from "../harness";
+// #endregion from-outside
+import { muteLogs } from "../logs";
 
 expectCleanAfterEach();
 muteLogs();
@@ -33,21 +35,24 @@ describe("the alarms page example: MonitorDO", () => {
     expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
+  // #region from-outside
   it("shows from outside what it waits for and the checks it gave up on, and clears those", async () => {
+    // `stub` is what a Worker gets from env.MONITOR.getByName(...): everything below is RPC.
     const { stub } = fresh("MONITOR", "monitor-admin");
     await stub.startChecks(60);
     await stub.setUpstreamDown(true);
-    // The first check and its retries all throw: that occurrence is dropped, the next one waits.
-    await runNext(stub, MAX_ATTEMPTS);
-    // #region from-outside
-    // From a Worker (an admin route, a test): an RPC call to a method the object chose to expose.
+    // The first check and its retries all throw (run now, inside the object): that occurrence is dropped.
+    await runInDurableObject(stub, async (monitor: MonitorDO) => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) await monitor.lmz.alarms.triggerAlarms(1);
+    });
     const work = await stub.pendingWork();
     expect(work.schedules).toMatchObject([{ id: "check", type: "interval", handler: "check(…)" }]);
     expect(work.outcomes).toEqual([]);
     expect(work.deadLetters).toMatchObject([{ kind: "schedule", id: "check", attempts: 5, error: "Error: upstream did not answer", handler: "check(…)" }]);
     expect(await stub.clearDeadLetters()).toBe(1);
-    // #endregion from-outside
     expect((await stub.pendingWork()).deadLetters).toEqual([]);
     await stub.stopChecks();
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
+  // #endregion from-outside
 });
