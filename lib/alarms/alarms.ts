@@ -441,7 +441,7 @@ export class Alarms {
     // The platform alarm that woke us is spent: none is set now, so an empty table needs no delete.
     this.#armed = null;
     try {
-      await this.#runEach(Date.now());
+      await this.#runEach(Date.now(), Infinity);
     } finally {
       // Also picks up schedules made meanwhile, by handlers or by requests.
       this.#arm();
@@ -463,8 +463,10 @@ export class Alarms {
     if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
       throw new AlarmsError(`Invalid count ${count} for triggerAlarms(): give a whole number, 0 or more, or leave it out to run what is due.`);
     }
+    const ran: Fired[] = [];
     try {
-      return await (count === undefined ? this.#runEach(Date.now()) : this.#runEach(MAX_TIME, count));
+      await (count === undefined ? this.#runEach(Date.now(), Infinity, ran) : this.#runEach(MAX_TIME, count, ran));
+      return ran;
     } finally {
       this.#armed = undefined;
       this.#arm();
@@ -478,12 +480,11 @@ export class Alarms {
    * row cancelled, settled, fired elsewhere or moved later is skipped, and
    * rows made meanwhile wait for the next alarm (so a handler that schedules
    * itself with delay 0 cannot loop forever here). Past the invocation's time
-   * budget the rest wait too.
+   * budget the rest wait too. What ran is added to `ran`, if given.
    */
-  async #runEach(notAfter: number, count = Infinity): Promise<Fired[]> {
+  async #runEach(notAfter: number, count: number, ran?: Fired[]): Promise<void> {
     const pass: Pass = { id: ++this.#lastPass, touched: new Set() };
     const started = Date.now();
-    const ran: Fired[] = [];
     this.#passes.add(pass);
     const releaseTimer = this.#deadlines.hold();
     let claimed = false;
@@ -499,7 +500,7 @@ export class Alarms {
           nextOutcome++;
           left--;
           const expired = await this.#expire(outcome.id, notAfter);
-          if (expired) ran.push(expired);
+          if (expired) ran?.push(expired);
           continue;
         }
         if (page.length === 0) break;
@@ -515,7 +516,6 @@ export class Alarms {
       releaseTimer();
       this.#passes.delete(pass);
     }
-    return ran;
   }
 
   /**
@@ -545,7 +545,7 @@ export class Alarms {
    * at the end, or at once after a handler during which time passed (it
    * awaited I/O: a crash from then on would otherwise re-run it).
    */
-  async #runGroup(rows: readonly AlarmRow[], started: number, ran: Fired[]): Promise<void> {
+  async #runGroup(rows: readonly AlarmRow[], started: number, ran: Fired[] | undefined): Promise<void> {
     const done: Claim[] = [];
     let clock = Date.now();
     try {
@@ -559,7 +559,7 @@ export class Alarms {
         if (Date.now() - started >= INVOCATION_BUDGET_MS) break;
         claim.started = true;
         const { schedule, finished } = await this.#runOne(claim);
-        if (schedule) ran.push(schedule);
+        if (schedule) ran?.push(schedule);
         if (finished) done.push(claim);
         else this.#claims.delete(row.id);
         if (Date.now() !== clock) {
