@@ -168,15 +168,24 @@ export interface Due {
  * made again.
  */
 export class AlarmTable {
+  readonly #storage: DurableObjectStorage;
   readonly #table: LazyTable;
-  readonly #claims: LazyTable;
-  readonly #deadLetters: LazyTable;
+  // Looked up on first use: an object that never fires a schedule or drops one never asks for them.
+  #claimsTable: LazyTable | undefined;
+  #deadLettersTable: LazyTable | undefined;
 
   /** @param created called when the table had to be made (again): the platform alarm is then unknown. */
   constructor(storage: DurableObjectStorage, created: () => void) {
+    this.#storage = storage;
     this.#table = new LazyTable(storage, ALARMS_SCHEMA, created);
-    this.#claims = new LazyTable(storage, { name: CLAIMS_TABLE, version: 1, create: [CLAIMS_SQL.createTable] });
-    this.#deadLetters = new LazyTable(storage, { name: DEAD_LETTERS_TABLE, version: 1, create: [DEAD_LETTERS_SQL.createTable] });
+  }
+
+  get #claims(): LazyTable {
+    return (this.#claimsTable ??= new LazyTable(this.#storage, { name: CLAIMS_TABLE, version: 1, create: [CLAIMS_SQL.createTable] }));
+  }
+
+  get #deadLetters(): LazyTable {
+    return (this.#deadLettersTable ??= new LazyTable(this.#storage, { name: DEAD_LETTERS_TABLE, version: 1, create: [DEAD_LETTERS_SQL.createTable] }));
   }
 
   /** Whether any schedule was ever made here (and not wiped since). */
