@@ -6,6 +6,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StandupDO } from "../../examples/alarms/standup";
+import { AlarmsError } from "../../lib";
 import { expectCleanAfterEach, fresh } from "../harness";
 
 expectCleanAfterEach();
@@ -31,8 +32,12 @@ describe("the alarms page example: StandupDO", () => {
     await runInDurableObject(stub, (instance: StandupDO) => instance.lmz.alarms.cancelSchedule("standup"));
   });
 
-  it("refuses a time zone that does not exist, with the AlarmsError's message over RPC", async () => {
+  it("refuses a time zone that does not exist with an AlarmsError, storing nothing", async () => {
     const { stub } = fresh("STANDUP", "standup-bad");
-    await expect(stub.startStandups("America/Springfield")).rejects.toThrow('Invalid timezone "America/Springfield"');
+    await runInDurableObject(stub, (instance: StandupDO) => {
+      const refused = 'Invalid timezone "America/Springfield": it is not a time zone this runtime knows. Give an IANA name such as "Europe/Paris" or "America/New_York".';
+      expect(() => instance.startStandups("America/Springfield")).toThrow(new AlarmsError(refused));
+      expect(instance.lmz.alarms.getSchedules()).toEqual([]);
+    });
   });
 });
