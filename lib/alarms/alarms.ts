@@ -234,8 +234,10 @@ export class Alarms {
     }
     const spec = specOf(when, options.timezone, Date.now());
     // Serialize before writing, so a value that cannot be stored leaves nothing behind.
-    const row: NewRow = { id, ...spec, chain: stringifySync(operationChain), metadata: options.metadata === undefined ? null : stringifySync(options.metadata) };
-    const schedule = scheduleOf<M>(row, { id, time: spec.time, operationChain, ...(options.metadata === undefined ? {} : { metadata: options.metadata }) });
+    const chain = stringifySync(operationChain);
+    const metadata = options.metadata === undefined ? null : stringifySync(options.metadata);
+    const row: NewRow = { id, type: spec.type, time: spec.time, cron: spec.cron, timezone: spec.timezone, every: spec.every, chain, metadata };
+    const schedule = scheduleOf<M>(spec, id, operationChain, options.metadata);
 
     const claim = this.#held(id);
     const fired = claim !== undefined && claim.started && !recurs(claim.row.type);
@@ -734,12 +736,7 @@ interface Pass {
 }
 
 function toSchedule<M>(row: AlarmRow): Schedule<M> {
-  return scheduleOf<M>(row, {
-    id: row.id,
-    time: row.time,
-    operationChain: parse(row.chain) as OperationChain,
-    ...(row.metadata === null ? {} : { metadata: parse(row.metadata) as M }),
-  });
+  return scheduleOf<M>(row, row.id, parse(row.chain) as OperationChain, row.metadata === null ? undefined : (parse(row.metadata) as M));
 }
 
 /** A dead letter's stored text, read back; `undefined` if it cannot be (why it was dropped). */

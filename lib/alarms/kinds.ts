@@ -90,19 +90,18 @@ export function specOf(when: When, timezone: string | undefined, now: number): S
   if (timezone !== undefined && kind !== "cron") {
     throw new AlarmsError(`The timezone option applies to a cron expression only; this schedule is ${kind === "interval" ? "an interval" : `a ${kind} one`}, whose time does not depend on a time zone.`);
   }
-  const none = { cron: null, timezone: null, every: null };
   switch (kind) {
     case "delayed": {
       const delay = when as number;
       if (!Number.isFinite(delay) || delay < 0) {
         throw new AlarmsError(`Invalid delay ${delay}: give a finite number of seconds, 0 or more (e.g. 0.25 for 250 ms).`);
       }
-      return { type: kind, time: checkTime(now + Math.round(delay * 1000), `delay ${delay}`), ...none };
+      return { type: kind, time: checkTime(now + Math.round(delay * 1000), `delay ${delay}`), cron: null, timezone: null, every: null };
     }
     case "scheduled": {
       const time = (when as Date).getTime();
       if (Number.isNaN(time)) throw new AlarmsError("Invalid Date given to schedule(): its time is NaN. Check how the Date was built.");
-      return { type: kind, time, ...none };
+      return { type: kind, time, cron: null, timezone: null, every: null };
     }
     case "cron": {
       const cron = when as string;
@@ -125,21 +124,35 @@ export function specOf(when: When, timezone: string | undefined, now: number): S
   }
 }
 
-/** A stored row as the {@link Schedule} handed back, its shared fields given. */
-export function scheduleOf<M>(row: SpecRow, base: { id: string; time: number; operationChain: OperationChain; metadata?: M }): Schedule<M> {
+/**
+ * A stored row as the {@link Schedule} handed back, given its id,
+ * continuation and metadata (absent when `undefined`). Built as literals, not
+ * spreads: this runs for every schedule made and every one fired.
+ */
+export function scheduleOf<M>(row: SpecRow, id: string, operationChain: OperationChain, metadata: M | undefined): Schedule<M> {
   const kind = row.type as ScheduleType;
+  let schedule: Schedule<M>;
   switch (kind) {
     case "delayed":
     case "scheduled":
-      return { ...base, type: kind };
+      schedule = { id, type: kind, time: row.time, operationChain };
+      break;
     case "cron":
-      return { ...base, type: kind, cron: row.cron ?? "", ...(row.timezone === null ? {} : { timezone: row.timezone }) };
+      schedule =
+        row.timezone === null
+          ? { id, type: kind, time: row.time, operationChain, cron: row.cron ?? "" }
+          : { id, type: kind, time: row.time, operationChain, cron: row.cron ?? "", timezone: row.timezone };
+      break;
     case "interval":
-      return { ...base, type: kind, every: (row.every ?? 0) / 1000 };
+      schedule = { id, type: kind, time: row.time, operationChain, every: (row.every ?? 0) / 1000 };
+      break;
     default:
       kind satisfies never;
-      throw new AlarmsError(`Schedule "${base.id}" has unknown type ${JSON.stringify(row.type)}: was it made by a newer Lumenize?`);
+      throw new AlarmsError(`Schedule "${id}" has unknown type ${JSON.stringify(row.type)}: was it made by a newer Lumenize?`);
   }
+  // Set after the fact, so a schedule without metadata has no `metadata` key at all.
+  if (metadata !== undefined) (schedule as { metadata?: M }).metadata = metadata;
+  return schedule;
 }
 
 function kindOf(when: unknown): ScheduleType {
