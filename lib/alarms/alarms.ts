@@ -180,6 +180,8 @@ export class Alarms {
    * // On every wake: the first call schedules it, later ones leave its time alone.
    * this.lmz.alarms.schedule(30, this.ctn().heartbeat(), { id: "heartbeat", ifExists: "keep" });
    * ```
+   * @throws {AlarmsError} as the other overloads, for a bad `when`, id or option.
+   * @see https://lumenize.dev/docs/capabilities/alarms#a-heartbeat
    */
   schedule<M = unknown>(when: When, continuation: AnyChain, options: KeepOptions<M>): Schedule<M>;
   /**
@@ -423,7 +425,11 @@ export class Alarms {
     }));
   }
 
-  /** Empties the dead letters; returns how many there were. */
+  /**
+   * Empties the dead letters; returns how many there were.
+   *
+   * @see https://lumenize.dev/docs/capabilities/alarms#dead-letters
+   */
   clearDeadLetters(): number {
     return this.#table.clearDeadLetters();
   }
