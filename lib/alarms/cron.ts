@@ -20,7 +20,7 @@ const FORMAT_HINT =
 /**
  * Parsed expressions by expression and time zone: parsing costs far more
  * than finding the next time. Kept few: croner gives each parsed
- * expression a table of 10,000 years (about 80 KB), and expressions may come
+ * expression a table of 10,000 years (40 to 80 KB), and expressions may come
  * from users.
  */
 const parsed = new Map<string, Cron>();
