@@ -516,14 +516,16 @@ export const experiments = [
     repeats: 5,
     quick: { sizes: [50] },
     metric: 'phases',
-    phases: ['schedule', 'fire'],
+    phases: ['schedule', 'fire', 'firing', 'alarmToLast'],
     conclude(cases, at) {
       const c = at('10,000') ?? cases[cases.length - 1];
       const p = c.variants.schedule.phases;
       const small = cases[0] !== c ? cases[0] : undefined;
       const each = (phase, testCase) => testCase.variants.schedule.phases[phase].median / testCase.size;
+      const firing = (testCase) => `${us(each('firing', testCase) * 1000)} at ${testCase.label}`;
       return [
         `${c.label} schedules: ${ms(p.schedule.median)} to schedule (${us((p.schedule.median * 1000) / c.size)} each) and ${ms(p.fire.median)} to fire them all (${us((p.fire.median * 1000) / c.size)} each); every handler ran.`,
+        `Firing costs ${cases.map(firing).join(' and ')} per schedule, first handler to last (${cases.map((testCase) => `${us(each('alarmToLast', testCase) * 1000)}`).join(' and ')} from the platform alarm entering \`alarm()\`).`,
         small &&
           `Per schedule, ${c.label} cost ${x(each('schedule', c) / each('schedule', small))} to schedule and ${x(each('fire', c) / each('fire', small))} to fire what ${small.label} did.`,
       ].filter(Boolean);

@@ -18,6 +18,9 @@ export { WalletDO } from "./call/wallet";
 export { RemindersDO } from "./alarms/reminders";
 export { DigestDO } from "./alarms/digest";
 export { OffersDO } from "./alarms/offers";
+export { StandupDO } from "./alarms/standup";
+export { ActivityDO } from "./alarms/activity";
+export { MonitorDO } from "./alarms/monitor";
 export { WeatherDO } from "./proxy-fetch/weather";
 export { LedgerDO, TellerDO } from "./security/ledger";
 // #region proxy-fetch-classes

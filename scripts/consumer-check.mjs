@@ -3,10 +3,13 @@
 // folder, and using nothing from this repository but the packed tarball and
 // the starter project (examples/starter/), it
 //   1. packs the package (`npm pack`, whose prepack builds dist/) and checks
-//      the tarball holds only the build, README, LICENSE and package.json;
+//      the tarball holds only the build, README, LICENSE and package.json,
+//      and that each runtime dependency is pinned to one version and has no
+//      dependencies of its own (so a user installs one package each);
 //   2. installs that tarball into a copy of the starter, with the starter's
-//      devDependencies at the versions this repo's lockfile already has,
-//      offline from npm's cache (a lockfile for the copy is cut from the root one);
+//      devDependencies and the package's runtime dependencies at the versions
+//      this repo's lockfile already has, offline from npm's cache (a lockfile
+//      for the copy is cut from the root one);
 //   3. type-checks the starter as a user would (strict, lib ES2022, the
 //      runtime types from `wrangler types`, skipLibCheck off, no Node types),
 //      then the package's entry points against @cloudflare/workers-types,
@@ -83,8 +86,16 @@ function pack() {
     .flatMap(([, target]) => (typeof target === 'string' ? [target] : Object.values(target)))
     .filter((target) => !files.includes(`package/${target.replace(/^\.\//, '')}`));
   if (missing.length) throw new StepFailure(`package.json exports files the tarball lacks: ${missing.join(', ')}`);
-  if (Object.keys(manifest.dependencies ?? {}).length) throw new StepFailure(`the package has runtime dependencies: ${Object.keys(manifest.dependencies).join(', ')}`);
-  say(`packed ${path.basename(tarball)}: ${files.length} files, ${(fs.statSync(tarball).size / 1024).toFixed(1)} KiB`);
+  const rootLock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')).packages;
+  for (const [name, version] of Object.entries(manifest.dependencies ?? {})) {
+    if (!/^\d+\.\d+\.\d+$/.test(version)) throw new StepFailure(`runtime dependency ${name} is "${version}": pin it to one version`);
+    const locked = rootLock[`node_modules/${name}`];
+    if (locked?.version !== version) throw new StepFailure(`runtime dependency ${name}@${version} is not what the root package-lock.json has (${locked?.version})`);
+    const own = Object.keys({ ...locked.dependencies, ...locked.optionalDependencies, ...locked.peerDependencies });
+    if (own.length) throw new StepFailure(`runtime dependency ${name} has dependencies of its own (${own.join(', ')}): a user would install those too`);
+  }
+  const dependencies = Object.entries(manifest.dependencies ?? {}).map(([name, version]) => `${name}@${version}`);
+  say(`packed ${path.basename(tarball)}: ${files.length} files, ${(fs.statSync(tarball).size / 1024).toFixed(1)} KiB; runtime dependencies: ${dependencies.join(', ') || 'none'}`);
   return { tarball, manifest };
 }
 
@@ -94,9 +105,10 @@ function pack() {
  * A package-lock.json for the copy, cut from the root lockfile: the starter's
  * devDependencies as the root resolved them, with everything they need at the
  * same paths (a sub-tree of a valid node_modules layout is itself valid), so
- * `npm ci` fetches nothing new. `lumenize-do` is the tarball.
+ * `npm ci` fetches nothing new. `lumenize-do` is the tarball; its runtime
+ * dependencies are the root's own.
  */
-function lockFor(pkg, tarball) {
+function lockFor(pkg, tarball, manifest) {
   const rootLock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8'));
   const entries = rootLock.packages;
   const chosen = new Map();
@@ -123,17 +135,29 @@ function lockFor(pkg, tarball) {
     for (const dep of Object.keys(entry.peerDependencies ?? {})) if (!optionalPeers[dep]?.optional) visit(at, dep, true);
   };
   for (const name of Object.keys(pkg.devDependencies)) visit('', name, true);
+  const runtime = Object.keys(manifest.dependencies ?? {});
 
   const integrity = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
   const packages = {
     '': { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies },
-    'node_modules/lumenize-do': { version: '0.1.0', resolved: pkg.dependencies['lumenize-do'], integrity, license: 'MIT' },
+    'node_modules/lumenize-do': {
+      version: '0.1.0',
+      resolved: pkg.dependencies['lumenize-do'],
+      integrity,
+      license: 'MIT',
+      ...(runtime.length ? { dependencies: manifest.dependencies } : {}),
+    },
   };
   for (const [at, entry] of [...chosen].sort(([a], [b]) => a.localeCompare(b))) packages[at] = { ...entry, dev: true };
+  // Zero-dependency packages (checked at pack), at the top level, as npm places them.
+  for (const name of runtime) {
+    const { dev: _dev, ...entry } = entries[`node_modules/${name}`];
+    packages[`node_modules/${name}`] = entry;
+  }
   return { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages };
 }
 
-function install({ tarball }) {
+function install({ tarball, manifest }) {
   const skip = new Set(['node_modules', '.wrangler', 'worker-configuration.d.ts']);
   fs.cpSync(starterSource, starter, { recursive: true, filter: (source) => !skip.has(path.basename(source)) });
   const pkg = JSON.parse(fs.readFileSync(path.join(starter, 'package.json'), 'utf8'));
@@ -143,7 +167,7 @@ function install({ tarball }) {
   const rootPackage = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   pkg.devDependencies['@cloudflare/workers-types'] = rootPackage.devDependencies['@cloudflare/workers-types'];
   writeJson(path.join(starter, 'package.json'), pkg);
-  writeJson(path.join(starter, 'package-lock.json'), lockFor(pkg, tarball));
+  writeJson(path.join(starter, 'package-lock.json'), lockFor(pkg, tarball, manifest));
   try {
     run('npm', ['ci', '--offline', '--no-audit', '--no-fund']);
   } catch (error) {

@@ -6,6 +6,7 @@
  */
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
 export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
+export { ActivityDO, MonitorDO, StandupDO } from "../examples/index";
 export { LedgerDO, TellerDO } from "../examples/index";
 export { BankDO, ShopDO } from "../examples/errors/checkout";
 export { InvoiceDO as InvoiceBeforeDO } from "../examples/versioning/before/invoices";

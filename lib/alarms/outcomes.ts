@@ -18,12 +18,14 @@
  * writing can be cut short by a crash after that await: its claim is then
  * committed and it does not run again.
  */
-import { describeChain, runContinuation, type OperationChain } from "../chains";
+import { describeChain, executeOperationChain, type OperationChain } from "../chains";
 import { LazyTable } from "../sql";
 import { parse } from "../structured-clone";
-import { within } from "./deadline";
+import type { Deadlines } from "./deadline";
+import type { PendingOutcomeInfo } from "./types";
 
 export const OUTCOMES_TABLE = "__lmz_outcomes";
+const T = OUTCOMES_TABLE;
 
 /** A row as stored. */
 export interface OutcomeRow extends Record<string, SqlStorageValue> {
@@ -39,23 +41,24 @@ export interface OutcomeRow extends Record<string, SqlStorageValue> {
 }
 
 export const SQL = {
-  createTable: `CREATE TABLE IF NOT EXISTS __lmz_outcomes (
+  createTable: `CREATE TABLE IF NOT EXISTS ${T} (
     id TEXT NOT NULL PRIMARY KEY,
     token TEXT NOT NULL,
     time INTEGER NOT NULL,
     chain TEXT NOT NULL,
     message TEXT NOT NULL
   ) WITHOUT ROWID`,
-  createIndex: `CREATE INDEX IF NOT EXISTS __lmz_outcomes_by_time ON __lmz_outcomes (time, id)`,
-  insert: `INSERT INTO __lmz_outcomes (id, token, time, chain, message) VALUES (?, ?, ?, ?, ?)`,
+  createIndex: `CREATE INDEX IF NOT EXISTS ${T}_by_time ON ${T} (time, id)`,
+  insert: `INSERT INTO ${T} (id, token, time, chain, message) VALUES (?, ?, ?, ?, ?)`,
   /** The claim of `settle`: the right token, whatever the time. */
-  settle: `DELETE FROM __lmz_outcomes WHERE id = ? AND token = ? RETURNING *`,
+  settle: `DELETE FROM ${T} WHERE id = ? AND token = ? RETURNING *`,
   /** The claim of the deadline. */
-  expire: `DELETE FROM __lmz_outcomes WHERE id = ? AND time <= ? RETURNING *`,
-  exists: `SELECT 1 FROM __lmz_outcomes WHERE id = ?`,
-  nextTime: `SELECT time FROM __lmz_outcomes ORDER BY time, id LIMIT 1`,
-  due: `SELECT id, time FROM __lmz_outcomes WHERE time <= ? ORDER BY time, id`,
-  first: `SELECT id, time FROM __lmz_outcomes ORDER BY time, id LIMIT ?`,
+  expire: `DELETE FROM ${T} WHERE id = ? AND time <= ? RETURNING *`,
+  exists: `SELECT 1 FROM ${T} WHERE id = ?`,
+  nextTime: `SELECT time FROM ${T} ORDER BY time, id LIMIT 1`,
+  due: `SELECT id, time FROM ${T} WHERE time <= ? ORDER BY time, id`,
+  first: `SELECT id, time FROM ${T} ORDER BY time, id LIMIT ?`,
+  list: `SELECT id, time, chain FROM ${T} ORDER BY time, id`,
 } as const;
 
 /** A row to run, as the firing loop lists them. */
@@ -64,14 +67,22 @@ export interface Due {
   readonly time: number;
 }
 
+/** What becomes of a continuation that threw: it is not retried. */
+export type Dropped = (row: OutcomeRow, error: unknown) => void;
+
 /** The pending outcomes of one Durable Object, all synchronous SQL but the continuation runs. */
 export class PendingOutcomes {
   readonly #table: LazyTable;
   readonly #host: object;
+  readonly #deadlines: Deadlines;
+  readonly #dropped: Dropped;
 
-  constructor(sql: SqlStorage, host: object, created: () => void) {
-    this.#table = new LazyTable(sql, OUTCOMES_TABLE, [SQL.createTable, SQL.createIndex], created);
+  /** @param dropped told about each continuation that threw (or could not be read back), after it is logged. */
+  constructor(storage: DurableObjectStorage, host: object, deadlines: Deadlines, created: () => void, dropped: Dropped) {
+    this.#table = new LazyTable(storage, { name: T, version: 1, create: [SQL.createTable, SQL.createIndex] }, created);
     this.#host = host;
+    this.#deadlines = deadlines;
+    this.#dropped = dropped;
   }
 
   get exists(): boolean {
@@ -108,11 +119,21 @@ export class PendingOutcomes {
     return this.#table.query<{ id: string; time: number }>(SQL.first, count).rows;
   }
 
+  /** Every pending outcome, soonest deadline first, without its token. */
+  list(): PendingOutcomeInfo[] {
+    return this.#table.query<{ id: string; time: number; chain: string }>(SQL.list).rows.map((row) => ({
+      id: row.id,
+      deadline: row.time,
+      operationChain: parse(row.chain) as OperationChain,
+    }));
+  }
+
   /**
    * Runs a claimed row's continuation with `outcome` in its placeholders:
-   * once, never retried; a throw is logged. Waits for it at most `timeout`
-   * ms, then lets it finish on its own. Returns the chain it ran, or
-   * `undefined` if the row could not be read back (it is logged and dropped).
+   * once, never retried; a throw is logged and dropped. Waits for it at
+   * most `timeout` ms, then lets it finish on its own. Returns the chain it
+   * ran, or `undefined` if the row could not be read back (it is logged and
+   * dropped).
    */
   async run(row: OutcomeRow, outcome: unknown, timeout: number): Promise<OperationChain | undefined> {
     let chain: OperationChain;
@@ -120,13 +141,22 @@ export class PendingOutcomes {
       chain = parse(row.chain) as OperationChain;
     } catch (error) {
       console.error(`[lumenize] alarms: pending outcome "${row.id}" could not be read back and was dropped.`, error);
+      this.#dropped(row, error);
       return undefined;
     }
     const label = `pending outcome "${row.id}"`;
-    await within(runContinuation(chain, this.#host, outcome, label), timeout, () => {
-      console.warn(`[lumenize] alarms: the continuation ${describeChain(chain)} of ${label} finished after its ${timeout} ms deadline.`);
+    const run = executeOperationChain(chain, this.#host, { result: outcome });
+    const end = await this.#deadlines.within(run, timeout, (late) => {
+      if (late.kind === "threw") this.#threw(row, chain, late.error);
+      console.warn(`[lumenize] alarms: the continuation ${describeChain(chain)} of ${label} ${late.kind === "threw" ? "threw" : "finished"} after its ${timeout} ms deadline.`);
     });
+    if (end.kind === "threw") this.#threw(row, chain, end.error);
     return chain;
+  }
+
+  #threw(row: OutcomeRow, chain: OperationChain, error: unknown): void {
+    console.error(`[lumenize] pending outcome "${row.id}": continuation ${describeChain(chain)} threw`, error);
+    this.#dropped(row, error);
   }
 }
 

@@ -119,8 +119,9 @@ export class DurableObjectServices extends HostServices {
   readonly #proxyFetch: ProxyFetch;
 
   /**
-   * Schedules (delays, dates, UTC cron) multiplexed onto this DO's one
-   * platform alarm, each running a continuation.
+   * Schedules (delays, dates, cron in UTC or a time zone, intervals)
+   * multiplexed onto this DO's one platform alarm, each running a
+   * continuation; pending outcomes; dead letters.
    *
    * @see https://lumenize.dev/docs/capabilities/alarms
    */

@@ -89,7 +89,7 @@ export class JobTable {
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
-    this.#table = new LazyTable(storage.sql, JOBS_TABLE, [SQL.createTable, SQL.createIndex]);
+    this.#table = new LazyTable(storage, { name: JOBS_TABLE, version: 1, create: [SQL.createTable, SQL.createIndex] });
   }
 
   /** Returns whether the row is new. */

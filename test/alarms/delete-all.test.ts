@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { $schedule, placeholder } from "../../lib";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState, waitForTags } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -19,7 +20,7 @@ describe("alarms after deleteAll", () => {
       probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "after the wipe"));
     });
     expect(await waitForTags(stub, 1)).toEqual(["after the wipe"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("re-arms the platform alarm for a schedule at the time the wiped one had", async () => {
@@ -43,7 +44,7 @@ describe("alarms after deleteAll", () => {
       probe.lmz.alarms.expect(probe.ctn().record(placeholder(), "after the wipe"), { deadline: Date.now() + 100 });
     });
     expect(await waitForTags(stub, 1)).toEqual(["after the wipe"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("reads a wiped table as empty", async () => {

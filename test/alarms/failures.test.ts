@@ -6,8 +6,10 @@ import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { $schedule, MAX_ATTEMPTS, RETRY_BASE_DELAY_MS, type Schedule } from "../../lib";
+import { CLAIMS_SQL } from "../../lib/alarms/store";
 import { muteLogs } from "../logs";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -52,7 +54,7 @@ describe("a throwing handler", () => {
     });
 
     expect(await tagsOf(stub)).toEqual(["a", "b", "c", "b", "b", "b", "b"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
     expect(logs.warnings).toHaveBeenCalledTimes(MAX_ATTEMPTS - 1);
     expect(logs.errors).toHaveBeenCalledTimes(1);
     const [message, error] = logs.errors.mock.calls[0];
@@ -89,17 +91,24 @@ describe("a throwing handler", () => {
     });
   });
 
-  it("that crashed its instance on every attempt is dropped, not run again", async () => {
+  it("that crashed its instance on every attempt is dropped, not run again, and kept as a dead letter", async () => {
     const { name, stub: before } = freshProbe("crash-loop");
     await inProbe(before, (probe, state) => {
       probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "poison"), { id: "poison" });
-      // Claimed and crashed four times already; the reset below makes it five.
-      state.storage.sql.exec("UPDATE __lmz_alarms SET running = 7, attempts = ?", MAX_ATTEMPTS - 1);
+      // Claimed and crashed four times already; the crash below makes it five.
+      state.storage.sql.exec("UPDATE __lmz_alarms SET attempts = ?", MAX_ATTEMPTS - 1);
+      state.storage.sql.exec(CLAIMS_SQL.createTable);
+      state.storage.sql.exec(CLAIMS_SQL.set, 1, JSON.stringify(["poison"]));
     });
     await abortAllDurableObjects();
     const stub = env.PROBE.getByName(name);
-    await vi.waitFor(async () => expect(await storedState(stub)).toEqual({ rows: 0, alarm: null }), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(async () => expect(await storedState(stub)).toMatchObject(CLEAN), { timeout: 5_000, interval: 20 });
     expect(await tagsOf(stub)).toEqual([]);
     expect(logs.errors.mock.calls.some(([message]) => /schedule "poison" .* was dropped/.test(String(message)))).toBe(true);
+    const letters = await inProbe(stub, (probe) => probe.lmz.alarms.getDeadLetters());
+    expect(letters).toMatchObject([
+      { kind: "schedule", id: "poison", attempts: MAX_ATTEMPTS, error: { name: "AlarmsError", message: `Schedule "poison" was running each of the ${MAX_ATTEMPTS} times its Durable Object crashed.` } },
+    ]);
+    await inProbe(stub, (probe) => probe.lmz.alarms.clearDeadLetters());
   });
 });

@@ -7,7 +7,9 @@ import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { $schedule, type Schedule } from "../../lib";
-import { expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState, tagsOf, waitForTags } from "./harness";
+import { CLAIMS_SQL } from "../../lib/alarms/store";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, rowCount, storedState } from "../harness";
+import { tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -16,6 +18,12 @@ const HOUR = 3_600_000;
 /** Moves every row `ms` earlier, as if that much time had passed (the platform alarm stays where it was). */
 function age(sql: SqlStorage, ms: number): void {
   sql.exec("UPDATE __lmz_alarms SET time = time - ?", ms);
+}
+
+/** What a firing pass records before running `ids`: as if an instance had claimed them, then died. */
+function claimAsACrashedInstance(sql: SqlStorage, ids: string[]): void {
+  sql.exec(CLAIMS_SQL.createTable);
+  sql.exec(CLAIMS_SQL.set, 1, JSON.stringify(ids));
 }
 
 describe("firing through the platform alarm", () => {
@@ -30,7 +38,7 @@ describe("firing through the platform alarm", () => {
     });
     // The real platform alarm, no test helper: the overdue one first.
     expect(await waitForTags(stub, 2)).toEqual(["an hour ago", "now"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("runs overdue rows when runDurableObjectAlarm fires, never filtering on time > now", async () => {
@@ -44,7 +52,7 @@ describe("firing through the platform alarm", () => {
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await tagsOf(stub)).toEqual(["a", "b", "not yet"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("passes the fired Schedule to the continuation, metadata included, and deletes the one-shot", async () => {
@@ -57,7 +65,7 @@ describe("firing through the platform alarm", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const [delivery] = await inProbe(stub, (probe) => probe.deliveries());
     expect(delivery.result).toEqual({ ...made, time: made.time - 60_000 });
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("leaves later schedules alone and re-arms the platform alarm at the earliest of them", async () => {
@@ -70,22 +78,23 @@ describe("firing through the platform alarm", () => {
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await tagsOf(stub)).toEqual(["due"]);
-    expect(await storedState(stub)).toEqual({ rows: 1, alarm: later.time - 60_000 });
+    expect(await storedState(stub)).toMatchObject({ schedules: [{ id: later.id, time: later.time - 60_000 }], alarm: later.time - 60_000 });
     await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule(later.id));
   });
 
   it("fires sub-second schedules in the order of their milliseconds", async () => {
     const { stub } = freshProbe("ms-order");
-    await inProbe(stub, (probe) => {
-      probe.lmz.alarms.schedule(0.3, probe.ctn().record($schedule, "300 ms"));
-      probe.lmz.alarms.schedule(0.1, probe.ctn().record($schedule, "100 ms"));
-      probe.lmz.alarms.schedule(0.2, probe.ctn().record($schedule, "200 ms"));
-      probe.lmz.alarms.schedule(0.15, probe.ctn().record($schedule, "150 ms"));
+    const made = await inProbe(stub, (probe) => {
+      // The first schedule creates the table: made first, so the clock's ticks during it cannot reorder the rest.
+      probe.lmz.alarms.cancelSchedule(probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "warm-up")).id);
+      const times: Record<string, number> = {};
+      for (const delay of [0.3, 0.1, 0.2, 0.15]) times[`${delay * 1000} ms`] = probe.lmz.alarms.schedule(delay, probe.ctn().record($schedule, `${delay * 1000} ms`)).time;
+      return times;
     });
     expect(await waitForTags(stub, 4)).toEqual(["100 ms", "150 ms", "200 ms", "300 ms"]);
-    // Stored to the millisecond (the clock may tick a millisecond between the schedule() calls).
-    const fired = await inProbe(stub, (probe) => probe.deliveries().map((delivery) => (delivery.result as Schedule).time));
-    [0, 50, 100, 200].forEach((offset, index) => expect(Math.abs(fired[index] - fired[0] - offset)).toBeLessThanOrEqual(2));
+    // Each ran with the time it was stored with, to the millisecond.
+    const fired = await inProbe(stub, (probe) => probe.deliveries().map((delivery) => [delivery.tag, (delivery.result as Schedule).time]));
+    expect(Object.fromEntries(fired)).toEqual(made);
   });
 
   it("re-arms a cron schedule at its next occurrence after it ran", async () => {
@@ -140,33 +149,102 @@ describe("a fresh instance", () => {
     const stub = env.PROBE.getByName(name);
     const seen = await inProbe(stub, async (probe, state) => ({
       tags: probe.deliveries().map((delivery) => delivery.tag),
-      running: state.storage.sql.exec("SELECT running FROM __lmz_alarms").one().running,
+      attempts: state.storage.sql.exec("SELECT attempts FROM __lmz_alarms").one().attempts,
+      claimsTable: state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = '__lmz_alarms_claims'").toArray().length,
       alarm: await state.storage.getAlarm(),
       now: Date.now(),
     }));
     // Nothing ran, nothing was even claimed; the alarm is armed to fire at once.
     expect(seen.tags).toEqual([]);
-    expect(seen.running).toBe(0);
+    expect(seen.attempts).toBe(0);
+    expect(seen.claimsTable).toBe(0);
     expect(seen.alarm).not.toBeNull();
     expect(seen.alarm!).toBeLessThanOrEqual(seen.now + 1);
     expect(await waitForTags(stub, 1)).toEqual(["overdue after restart"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("runs again, once, a schedule a crashed instance was running", async () => {
     const { name, stub: before } = freshProbe("crash");
     await inProbe(before, (probe, state) => {
       probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, "at least once"), { id: "crashed" });
-      // As if an instance claimed it and died mid-run.
-      state.storage.sql.exec("UPDATE __lmz_alarms SET running = 99");
+      claimAsACrashedInstance(state.storage.sql, ["crashed"]);
     });
     await abortAllDurableObjects();
     const stub = env.PROBE.getByName(name);
-    const row = await inProbe(stub, (_probe, state) => state.storage.sql.exec("SELECT running, attempts FROM __lmz_alarms").one());
-    expect(row).toEqual({ running: 0, attempts: 1 });
+    const seen = await inProbe(stub, (_probe, state) => ({
+      row: state.storage.sql.exec("SELECT id, attempts FROM __lmz_alarms").one(),
+      claims: state.storage.sql.exec("SELECT COUNT(*) AS n FROM __lmz_alarms_claims").one().n,
+    }));
+    // The crash counted as an attempt, and the claim is cleared.
+    expect(seen).toEqual({ row: { id: "crashed", attempts: 1 }, claims: 0 });
     expect(await waitForTags(stub, 1)).toEqual(["at least once"]);
     expect(await tagsOf(stub)).toEqual(["at least once"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
+  });
+
+  it("counts a crash against every schedule of the crashed group, then runs each of them alone", async () => {
+    const { name, stub: before } = freshProbe("crash-group");
+    await inProbe(before, (probe, state) => {
+      for (const tag of ["a", "b", "c"]) probe.lmz.alarms.schedule(0, probe.ctn().record($schedule, tag), { id: tag });
+      probe.lmz.alarms.schedule(0.001, probe.ctn().record($schedule, "d"), { id: "d" });
+      claimAsACrashedInstance(state.storage.sql, ["a", "b", "c"]);
+    });
+    await abortAllDurableObjects();
+    const stub = env.PROBE.getByName(name);
+    const attempts = await inProbe(stub, (_probe, state) => state.storage.sql.exec("SELECT id, attempts FROM __lmz_alarms ORDER BY time, id").toArray());
+    expect(attempts).toEqual([
+      { id: "a", attempts: 1 },
+      { id: "b", attempts: 1 },
+      { id: "c", attempts: 1 },
+      { id: "d", attempts: 0 },
+    ]);
+    expect(await waitForTags(stub, 4)).toEqual(["a", "b", "c", "d"]);
+    // Each suspect claimed alone, then d: four claims, each one row.
+    expect(await storedState(stub)).toMatchObject(CLEAN);
+  });
+});
+
+describe("the platform alarm", () => {
+  it("left early by a cancel, fires, finds nothing due, and is set for the next schedule", async () => {
+    const { stub } = freshProbe("early-wake");
+    const second = await inProbe(stub, async (probe, state) => {
+      const first = probe.lmz.alarms.schedule(0.05, probe.ctn().record($schedule, "first"));
+      const next = probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "second"));
+      probe.lmz.alarms.cancelSchedule(first.id);
+      expect(await state.storage.getAlarm()).toBe(first.time);
+      return next;
+    });
+    await vi.waitFor(async () => expect((await storedState(stub)).alarm).toBe(second.time), { timeout: 5_000, interval: 20 });
+    expect(await tagsOf(stub)).toEqual([]);
+    await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule(second.id));
+  });
+});
+
+describe("an interval", () => {
+  it("fires every `every` seconds through the real platform alarm, on its own beat", async () => {
+    const { stub } = freshProbe("interval-fires");
+    const made = await inProbe(stub, (probe) => probe.lmz.alarms.schedule({ every: 0.2 }, probe.ctn().record($schedule, "tick"), { id: "tick" }));
+    await waitForTags(stub, 3);
+    await inProbe(stub, (probe) => probe.lmz.alarms.cancelSchedule("tick"));
+    const times = await inProbe(stub, (probe) => probe.deliveries().map((delivery) => (delivery.result as Schedule).time));
+    // Each run received the occurrence it ran for: made.time, then 200 ms steps.
+    expect(times.slice(0, 3)).toEqual([made.time, made.time + 200, made.time + 400]);
+    expect(await storedState(stub)).toMatchObject(CLEAN);
+  });
+
+  it("skips the occurrences missed while the object was down, instead of running them in a burst", async () => {
+    const { stub } = freshProbe("interval-missed");
+    await inProbe(stub, async (probe, state) => {
+      const made = probe.lmz.alarms.schedule({ every: 60 }, probe.ctn().record($schedule, "tick"), { id: "tick" });
+      // As if the object had been down for ten minutes and a half.
+      age(state.storage.sql, 630_000);
+      expect(await probe.lmz.alarms.triggerAlarms()).toHaveLength(1);
+      // Its first beat after now: it was due 570 s ago, so 10 beats (600 s) after that, 30 s from now.
+      expect(probe.lmz.alarms.getSchedule("tick")?.time).toBe(made.time - 630_000 + 600_000);
+      expect(await probe.lmz.alarms.triggerAlarms()).toEqual([]);
+      probe.lmz.alarms.cancelSchedule("tick");
+    });
   });
 });
 
@@ -277,6 +355,23 @@ describe("races with a firing", () => {
     });
   });
 
+  it("a due row still waiting behind a running handler, replaced meanwhile, runs as the replacement, never as the original", async () => {
+    const { stub } = freshProbe("replace-next");
+    await inProbe(stub, async (probe) => {
+      probe.lmz.alarms.schedule(new Date(Date.now() - 2), probe.ctn().sleep(30));
+      probe.lmz.alarms.schedule(new Date(Date.now() - 1), probe.ctn().record($schedule, "original"), { id: "next" });
+      const run = probe.lmz.alarms.triggerAlarms();
+      // Still waiting, so still listed, and replaceable.
+      expect(probe.lmz.alarms.getSchedule("next")?.operationChain[1]).toEqual({ type: "apply", args: [{ placeholder: true }, { value: "original" }] });
+      const replacement = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "replacement"), { id: "next" });
+      expect(await run).toHaveLength(1);
+      expect(probe.deliveries()).toEqual([]);
+      expect(probe.lmz.alarms.getSchedules()).toEqual([replacement]);
+      expect(await probe.lmz.alarms.triggerAlarms(1)).toEqual([replacement]);
+      expect(probe.deliveries().map((delivery) => delivery.tag)).toEqual(["replacement"]);
+    });
+  });
+
   it("a schedule made while alarm() runs is not lost: the platform fires it", async () => {
     const { stub } = freshProbe("made-in-alarm");
     await inProbe(stub, async (probe) => {
@@ -286,7 +381,7 @@ describe("races with a firing", () => {
       await running;
     });
     expect(await waitForTags(stub, 1)).toEqual(["made meanwhile"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
     expect(await tagsOf(stub)).toEqual(["made meanwhile"]);
   });
 });

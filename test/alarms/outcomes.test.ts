@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { $schedule, AlarmsError, DataCloneError, placeholder, RETRY_BASE_DELAY_MS } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState, tagsOf, waitForTags } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { tagsOf, waitForTags } from "./harness";
 
 expectCleanAfterEach();
 
@@ -88,7 +89,7 @@ describe("expect", () => {
       expect(() => alarms.expect(probe.ctn().record($outcome, (() => 1) as never), { deadline })).toThrow(DataCloneError);
       expect(outcomeRows(state.storage.sql)).toEqual([]);
     });
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 });
 
@@ -168,7 +169,7 @@ describe("the deadline", () => {
       expect(await probe.lmz.alarms.settle(id, token, "late value")).toBe(false);
       expect(probe.deliveries()).toHaveLength(1);
     });
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("names the id and the deadline in the default message", async () => {
@@ -189,7 +190,7 @@ describe("the deadline", () => {
     // Longer than the first retry of a throwing schedule would wait.
     await scheduler.wait(RETRY_BASE_DELAY_MS + 300);
     expect(await tagsOf(stub)).toEqual(["boom"]);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("rides the same alarm as the schedules, in time order", async () => {
@@ -233,6 +234,6 @@ describe("across a restart", () => {
     expect(await inProbe(stub, (probe) => probe.lmz.alarms.settle(id, token, "delivered"))).toBe(true);
     expect(await inProbe(stub, (probe) => probe.lmz.alarms.settle(id, token, "delivered"))).toBe(false);
     expect(await stub.durableDeliveries()).toEqual(['after restart: "delivered"']);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 });

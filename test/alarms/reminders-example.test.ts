@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { LumenizeBase } from "lumenize-do";
 import type { DigestDO } from "../../examples/alarms/digest";
 import type { RemindersDO } from "../../examples/alarms/reminders";
-import { expectCleanAfterEach, freshExample } from "./harness";
+import { expectCleanAfterEach, fresh } from "../harness";
 
 expectCleanAfterEach();
 
@@ -23,7 +23,7 @@ const app = (exports as unknown as { default: { fetch(url: string): Promise<Resp
 
 describe("the alarms page example: RemindersDO", () => {
   it("delivers a reminder when the platform alarm fires", async () => {
-    const { stub } = freshExample("REMINDERS", "deliver");
+    const { stub } = fresh("REMINDERS", "deliver");
     const id = await stub.remind("tea", 0.05);
     const log = await vi.waitFor(
       async () => {
@@ -39,7 +39,7 @@ describe("the alarms page example: RemindersDO", () => {
 
   // #region platform-alarm
   it("delivers an overdue reminder when runDurableObjectAlarm fires the platform alarm", async () => {
-    const { stub } = freshExample("REMINDERS", "overdue");
+    const { stub } = fresh("REMINDERS", "overdue");
     const id = await stub.remind("stretch", 3_600);
     // As if the hour had passed (or the DO had been down): the row is overdue.
     await runInDurableObject(stub, (_instance: RemindersDO, state) => {
@@ -51,7 +51,7 @@ describe("the alarms page example: RemindersDO", () => {
   // #endregion platform-alarm
 
   it("lists pending reminders soonest first, and a cancelled one never fires", async () => {
-    const { stub } = freshExample("REMINDERS", "cancel");
+    const { stub } = fresh("REMINDERS", "cancel");
     const later = await stub.remind("water the plants", 120);
     const sooner = await stub.remind("call mom", 60);
     expect((await stub.pending()).map((reminder) => [reminder.id, reminder.text])).toEqual([
@@ -67,7 +67,7 @@ describe("the alarms page example: RemindersDO", () => {
 
 describe("the alarms page example: DigestDO", () => {
   it("keeps one daily digest however often it is started, and re-arms it for the next day after it runs", async () => {
-    const { stub } = freshExample("DIGEST", "digest");
+    const { stub } = fresh("DIGEST", "digest");
     const next = await stub.startDailyDigest();
     expect(await stub.startDailyDigest()).toBe(next);
     expect(next).toMatch(/T08:00:00\.000Z$/);
@@ -83,7 +83,7 @@ describe("the alarms page example: DigestDO", () => {
 
 describe("the alarms page example: OffersDO", () => {
   it("lets whoever cancels the offer first act: an accept beats the expiry, and a later decline is too late", async () => {
-    const { stub } = freshExample("OFFERS", "offer-accepted");
+    const { stub } = fresh("OFFERS", "offer-accepted");
     await stub.makeOffer("o1", 25, 60);
     expect(await stub.acceptOffer("o1")).toBe("accepted");
     expect(await stub.declineOffer("o1")).toBe("too late");
@@ -93,7 +93,7 @@ describe("the alarms page example: OffersDO", () => {
 
   // #region trigger
   it("lets the expiry win when nobody answered, and its follow-up, scheduled in the handler, fires later", async () => {
-    const { stub } = freshExample("OFFERS", "offer-expired");
+    const { stub } = fresh("OFFERS", "offer-expired");
     await stub.makeOffer("o2", 40, 60);
     expect(await trigger(stub, 1)).toEqual(["offer:o2"]);
     expect(await stub.acceptOffer("o2")).toBe("too late");
@@ -108,7 +108,7 @@ describe("the alarms page example: OffersDO", () => {
 
 describe("the alarms routes", () => {
   it("schedules, lists and cancels a reminder over HTTP", async () => {
-    const { name } = freshExample("REMINDERS", "routes");
+    const { name } = fresh("REMINDERS", "routes");
     const made = (await (await app.fetch(`http://example.test/alarms/${name}/remind?in=60&text=tea`)).json()) as { id: string; cancel: string };
     expect(made.cancel).toBe(`/alarms/${name}/cancel/${made.id}`);
     const listed = (await (await app.fetch(`http://example.test/alarms/${name}/list`)).json()) as { pending: { id: string; text: string }[] };
@@ -118,7 +118,7 @@ describe("the alarms routes", () => {
   });
 
   it("leads the index page's <id> placeholder to the pending reminders and their cancel links", async () => {
-    const { name } = freshExample("REMINDERS", "routes-placeholder");
+    const { name } = fresh("REMINDERS", "routes-placeholder");
     const made = (await (await app.fetch(`http://example.test/alarms/${name}/remind?in=60&text=tea`)).json()) as { id: string; cancel: string };
     // What a browser sends for the index page's link /alarms/<name>/cancel/<id>.
     const placeholder = (await (await app.fetch(`http://example.test/alarms/${name}/cancel/%3Cid%3E`)).json()) as { pending: { cancel: string }[] };
@@ -132,7 +132,7 @@ describe("the alarms routes", () => {
   });
 
   it("answers a bad delay with a 400 quoting it, and schedules nothing", async () => {
-    const { name } = freshExample("REMINDERS", "routes-bad");
+    const { name } = fresh("REMINDERS", "routes-bad");
     const response = await app.fetch(`http://example.test/alarms/${name}/remind?in=-5`);
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'in="-5" is out of range: give a number from 0 to 86400 (seconds).', param: "in", value: "-5" });
@@ -140,14 +140,14 @@ describe("the alarms routes", () => {
   });
 
   it("plays the offer over HTTP: accept, then too late", async () => {
-    const { name } = freshExample("OFFERS", "routes-offer");
+    const { name } = fresh("OFFERS", "routes-offer");
     await app.fetch(`http://example.test/alarms/${name}/offer/o3?price=10&expires=60`);
     expect(await (await app.fetch(`http://example.test/alarms/${name}/offer/o3/accept`)).json()).toEqual({ outcome: "accepted" });
     expect(await (await app.fetch(`http://example.test/alarms/${name}/offer/o3/decline`)).json()).toEqual({ outcome: "too late" });
   });
 
   it("starts the digest over HTTP", async () => {
-    const { name, stub } = freshExample("DIGEST", "routes-digest");
+    const { name, stub } = fresh("DIGEST", "routes-digest");
     const body = (await (await app.fetch(`http://example.test/alarms/${name}/digest`)).json()) as { nextDigest: string };
     expect(body.nextDigest).toMatch(/T08:00:00\.000Z$/);
     await runInDurableObject(stub, (instance: DigestDO) => instance.lmz.alarms.cancelSchedule("daily-digest"));

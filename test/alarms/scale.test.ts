@@ -5,8 +5,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { $schedule } from "../../lib";
-import { SQL } from "../../lib/alarms/store";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "./harness";
+import { finishStatement, MAX_IDS, SQL } from "../../lib/alarms/store";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
 
 expectCleanAfterEach();
 
@@ -21,30 +21,35 @@ describe("10,000 schedules", () => {
         get: SQL.get,
         cancel: SQL.cancel,
         nextTime: SQL.nextTime,
-        anyRunning: SQL.anyRunning,
-        due: SQL.due,
-        first: SQL.first,
-        claim: SQL.claim,
-        finish: SQL.finish,
+        page: SQL.page,
+        finish: finishStatement(MAX_IDS),
+        delete: SQL.delete,
         rearm: SQL.rearm,
-        resetClaims: SQL.resetClaims,
+        charge: SQL.charge,
         list: SQL.list,
-        listRunningCron: SQL.listRunningCron,
       };
       const plans = Object.fromEntries(
         Object.entries(hot).map(([name, sql]) => {
-          const params = (sql.match(/\?/g) ?? []).map(() => 1);
+          const params = (sql.match(/\?/g) ?? []).map((_: string, index: number) => (sql.includes("json_each") && index === 0 ? "[]" : 1));
           const details = state.storage.sql
             .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...params)
             .toArray()
             .map((row) => row.detail);
-          return [name, details.join(" | ")];
+          return [name, details];
         }),
       );
-      for (const [name, plan] of Object.entries(plans)) {
-        expect(plan, name).toMatch(/^SEARCH __lmz_alarms USING (COVERING INDEX __lmz_alarms_by_time|INDEX __lmz_alarms_by_time|PRIMARY KEY) \(/);
-        expect(plan, name).not.toMatch(/\bSCAN\b/);
-        expect(plan, name).not.toMatch(/TEMP B-TREE/);
+      for (const [name, details] of Object.entries(plans)) {
+        // A list of ids is bound as JSON and read through json_each: scanning that list is the point.
+        const onTable = details.filter((detail) => !/json_each|LIST SUBQUERY/.test(detail));
+        expect(onTable, name).toHaveLength(1);
+        if (name === "nextTime") {
+          // The first rows in the index's own order, cut off by LIMIT.
+          expect(onTable[0], name).toBe("SCAN __lmz_alarms USING COVERING INDEX __lmz_alarms_by_time");
+        } else {
+          expect(onTable[0], name).toMatch(/^SEARCH __lmz_alarms USING (COVERING INDEX __lmz_alarms_by_time|INDEX __lmz_alarms_by_time|PRIMARY KEY) \(/);
+          expect(details.join(" | "), name).not.toMatch(/SCAN __lmz_alarms/);
+        }
+        expect(details.join(" | "), name).not.toMatch(/TEMP B-TREE/);
       }
       probe.lmz.alarms.cancelSchedule(id);
     });
@@ -62,7 +67,8 @@ describe("10,000 schedules", () => {
       }
       for (let slot = 0; slot < COUNT; slot += 100) expect(probe.lmz.alarms.cancelSchedule(`id-${slot}`)?.id).toBe(`id-${slot}`);
       const elapsed = Date.now() - started;
-      expect(await state.storage.getAlarm()).toBe(base + 1);
+      // Set for the earliest, base + 0, and not moved later when it was cancelled: a write saved per cancel.
+      expect(await state.storage.getAlarm()).toBe(base);
       // As if the hour had passed: every row is overdue, the platform alarm still an hour away.
       state.storage.sql.exec("UPDATE __lmz_alarms SET time = time - 7200000");
       return { elapsed };
@@ -77,7 +83,7 @@ describe("10,000 schedules", () => {
     expect(tags.length).toBe(COUNT - 100);
     expect(new Set(tags).size).toBe(COUNT - 100);
     expect(tags).toEqual(expected);
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("fires 10,000 through triggerAlarms(count), none twice", async () => {
@@ -92,6 +98,6 @@ describe("10,000 schedules", () => {
       expect(tags).toHaveLength(COUNT);
       expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM __lmz_alarms").one().n).toBe(0);
     });
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 });

@@ -1,7 +1,7 @@
 /** schedule(), cancelSchedule(), getSchedule(s): what is stored, replaced, returned and refused. */
 import { describe, expect, it } from "vitest";
 import { $schedule, AlarmsError, type Schedule } from "../../lib";
-import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, rowCount } from "../harness";
 
 expectCleanAfterEach();
 
@@ -71,6 +71,32 @@ describe("schedule", () => {
     });
   });
 
+  it("returns a cron schedule read in a time zone, the zone named as the runtime knows it", async () => {
+    const { stub } = freshProbe("cron-tz");
+    await inProbe(stub, (probe) => {
+      const schedule = probe.lmz.alarms.schedule("0 9 * * *", probe.ctn().record($schedule, "tz"), { timezone: "asia/tokyo" });
+      // Tokyo has no daylight saving: 09:00 there is 00:00 UTC all year.
+      expect(schedule).toMatchObject({ type: "cron", cron: "0 9 * * *", timezone: "Asia/Tokyo" });
+      expect(new Date(schedule.time).toISOString()).toMatch(/T00:00:00\.000Z$/);
+      expect(probe.lmz.alarms.getSchedule(schedule.id)).toEqual(schedule);
+      probe.lmz.alarms.cancelSchedule(schedule.id);
+    });
+  });
+
+  it("returns an interval schedule due `every` seconds from now, and reads it back", async () => {
+    const { stub } = freshProbe("interval");
+    await inProbe(stub, (probe) => {
+      const before = Date.now();
+      const schedule = probe.lmz.alarms.schedule({ every: 2.5 }, probe.ctn().record($schedule, "tick"));
+      expect(schedule).toMatchObject({ type: "interval", every: 2.5 });
+      expect(schedule.time - before).toBeGreaterThanOrEqual(2_500);
+      expect(schedule.time - Date.now()).toBeLessThanOrEqual(2_500);
+      expect(probe.lmz.alarms.getSchedule(schedule.id)).toEqual(schedule);
+      expect(probe.lmz.alarms.getSchedules({ type: "interval" })).toEqual([schedule]);
+      probe.lmz.alarms.cancelSchedule(schedule.id);
+    });
+  });
+
   it("stores metadata through structured-clone and hands it back", async () => {
     const { stub } = freshProbe("metadata");
     await inProbe(stub, (probe) => {
@@ -94,10 +120,11 @@ describe("schedule", () => {
       expect(all).toHaveLength(1);
       expect(all[0].operationChain[1]).toEqual({ type: "apply", args: [{ placeholder: true }, { value: "after 100" }] });
       expect(rowCount(state.storage.sql)).toBe(1);
-      // The platform alarm follows the replacement, even to a later time.
+      // The platform alarm follows a replacement to an earlier time.
       expect(await state.storage.getAlarm()).toBe(all[0].time);
+      // Not to a later one: it fires early, finds nothing due, and is set again then.
       probe.lmz.alarms.schedule(400, probe.ctn().record($schedule, "later"), { id: "heartbeat" });
-      expect(await state.storage.getAlarm()).toBe(probe.lmz.alarms.getSchedule("heartbeat")?.time);
+      expect(await state.storage.getAlarm()).toBe(all[0].time);
       probe.lmz.alarms.cancelSchedule("heartbeat");
     });
   });
@@ -120,8 +147,35 @@ describe("schedule", () => {
       expect(objects.map((object) => object.name)).toEqual(["__lmz_alarms", "__lmz_alarms_by_time"]);
       expect(objects[0].sql).toMatch(/WITHOUT ROWID\s*$/);
       expect(objects[0].sql).toMatch(/id TEXT NOT NULL PRIMARY KEY/);
-      expect(objects[1].sql).toMatch(/\(running, time, id\)/);
+      expect(objects[1].sql).toMatch(/\(time, id\)/);
       probe.lmz.alarms.cancelSchedule(id);
+    });
+  });
+});
+
+describe("ifExists", () => {
+  it('"keep" leaves a waiting schedule as it is and returns it (rows-written.test.ts: writing nothing)', async () => {
+    const { stub } = freshProbe("keep");
+    await inProbe(stub, async (probe, state) => {
+      const first = probe.lmz.alarms.schedule(30, probe.ctn().record($schedule, "first"), { id: "heartbeat", ifExists: "keep" });
+      const alarm = await state.storage.getAlarm();
+      const again = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "again"), { id: "heartbeat", ifExists: "keep", metadata: "ignored" });
+      expect(again).toEqual(first);
+      expect(probe.lmz.alarms.getSchedule("heartbeat")).toEqual(first);
+      expect(await state.storage.getAlarm()).toBe(alarm);
+      probe.lmz.alarms.cancelSchedule("heartbeat");
+    });
+  });
+
+  it('"keep" returns the waiting schedule whatever its kind, and schedules when there is none', async () => {
+    const { stub } = freshProbe("keep-kind");
+    await inProbe(stub, (probe) => {
+      const cron = probe.lmz.alarms.schedule("0 8 * * *", probe.ctn().record($schedule, "cron"), { id: "job" });
+      expect(probe.lmz.alarms.schedule({ every: 60 }, probe.ctn().record($schedule, "interval"), { id: "job", ifExists: "keep" })).toEqual(cron);
+      probe.lmz.alarms.cancelSchedule("job");
+      const made = probe.lmz.alarms.schedule({ every: 60 }, probe.ctn().record($schedule, "interval"), { id: "job", ifExists: "keep" });
+      expect(made).toMatchObject({ id: "job", type: "interval", every: 60 });
+      probe.lmz.alarms.cancelSchedule("job");
     });
   });
 });
@@ -161,14 +215,16 @@ describe("cancelSchedule", () => {
     });
   });
 
-  it("moves the platform alarm to the next schedule, and deletes it after the last", async () => {
+  it("leaves the platform alarm where it is when the first schedule is cancelled, and deletes it after the last", async () => {
     const { stub } = freshProbe("cancel-rearm");
     await inProbe(stub, async (probe, state) => {
       const first = probe.lmz.alarms.schedule(60, probe.ctn().record($schedule, "first"));
       const second = probe.lmz.alarms.schedule(120, probe.ctn().record($schedule, "second"));
       expect(await state.storage.getAlarm()).toBe(first.time);
+      // Moving it later would cost a storage write per cancel; it fires early instead (firing.test.ts).
       probe.lmz.alarms.cancelSchedule(first.id);
-      expect(await state.storage.getAlarm()).toBe(second.time);
+      expect(await state.storage.getAlarm()).toBe(first.time);
+      expect(probe.lmz.alarms.getSchedules().map((schedule) => schedule.id)).toEqual([second.id]);
       probe.lmz.alarms.cancelSchedule(second.id);
       expect(await state.storage.getAlarm()).toBeNull();
     });
@@ -214,14 +270,18 @@ describe("bad input", () => {
     ["an infinite delay", (p) => p.lmz.alarms.schedule(Number.POSITIVE_INFINITY, p.ctn().record($schedule, "x")), /Invalid delay Infinity/],
     ["a delay beyond the last Date", (p) => p.lmz.alarms.schedule(1e13, p.ctn().record($schedule, "x")), /ends after the last time a Date can hold/],
     ["an invalid Date", (p) => p.lmz.alarms.schedule(new Date("not a date"), p.ctn().record($schedule, "x")), /Invalid Date given to schedule\(\)/],
-    ["a cron with a bad minute", (p) => p.lmz.alarms.schedule("61 * * * *", p.ctn().record($schedule, "x")), /the minute field "61" has 61, outside 0-59/],
-    ["a cron with a bad month name", (p) => p.lmz.alarms.schedule("0 0 1 FOO *", p.ctn().record($schedule, "x")), /the month field "FOO" has "FOO", which is not a number or a name like JAN/],
+    ["a cron with a bad minute", (p) => p.lmz.alarms.schedule("61 * * * *", p.ctn().record($schedule, "x")), /the minute field has 61, outside 0-59/],
+    ["a cron with a bad month name", (p) => p.lmz.alarms.schedule("0 0 1 FOO *", p.ctn().record($schedule, "x")), /the month field "FOO" contains illegal characters/],
     ["a cron with six fields", (p) => p.lmz.alarms.schedule("0 0 0 1 1 *", p.ctn().record($schedule, "x")), /it has 6 fields, expected 5/],
-    ["a cron that never fires", (p) => p.lmz.alarms.schedule("0 0 30 2 *", p.ctn().record($schedule, "x")), /the day-of-month field "30" names no day that the month field "2" has/],
+    ["a cron that never fires", (p) => p.lmz.alarms.schedule("0 0 30 2 *", p.ctn().record($schedule, "x")), /The cron expression "0 0 30 2 \*" never fires; check its day and month fields/],
+    ["an unknown time zone", (p) => p.lmz.alarms.schedule("0 8 * * *", p.ctn().record($schedule, "x"), { timezone: "Europe/Atlantis" }), /Invalid timezone "Europe\/Atlantis"/],
+    ["an interval of 0", (p) => p.lmz.alarms.schedule({ every: 0 }, p.ctn().record($schedule, "x")), /Invalid interval \{ every: 0 \}: give a finite number of seconds, at least 0\.001/],
+    ["an interval that is not a number", (p) => p.lmz.alarms.schedule({ every: "30" as never }, p.ctn().record($schedule, "x")), /Invalid interval \{ every: 30 \}/],
+    ["an unknown ifExists", (p) => p.lmz.alarms.schedule(1, p.ctn().record($schedule, "x"), { ifExists: "merge" as never }), /Invalid ifExists "merge": give "replace" \(the default\) or "keep"/],
     ["a function instead of a chain", (p) => p.lmz.alarms.schedule(1, (() => p.record(1, "x")) as never), /not an operation chain \(got a function\)\. Build it with this\.ctn\(\)/],
     ["a plain chain array instead of a chain", (p) => p.lmz.alarms.schedule(1, [{ type: "get", key: "record" }] as never), /not an operation chain \(got an array\)/],
     ["an empty id", (p) => p.lmz.alarms.schedule(1, p.ctn().record($schedule, "x"), { id: "" }), /Invalid schedule id "": give a non-empty string/],
-    ["a when that is neither", (p) => p.lmz.alarms.schedule({} as never, p.ctn().record($schedule, "x")), /Invalid "when" \(an object\)/],
+    ["a when that is none of them", (p) => p.lmz.alarms.schedule({} as never, p.ctn().record($schedule, "x")), /Invalid "when" \(an object\): give a delay in seconds, a Date, a 5-field cron string, or \{ every: seconds \}/],
   ];
 
   for (const [what, act, message] of cases) {

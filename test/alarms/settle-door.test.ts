@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { $schedule, placeholder, preprocess } from "../../lib";
 import type { ChainOutcome } from "../../lib/envelope";
 import { muteLogs } from "../logs";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "./harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
 
 expectCleanAfterEach();
 
@@ -27,7 +27,7 @@ describe("__settle", () => {
     const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "v"), { deadline: Date.now() + HOUR }));
     expect(await stub.__settle(id, token, await sealed(new Map([["n", 1]])))).toBe(true);
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "v", result: new Map([["n", 1]]) }]));
-    expect(await storedState(stub)).toEqual({ rows: 0, alarm: null });
+    expect(await storedState(stub)).toMatchObject(CLEAN);
   });
 
   it("runs the continuation with the delivered error in place of the result", async () => {
@@ -44,7 +44,7 @@ describe("__settle", () => {
       expect(await stub.__settle(id, forged, await sealed("forged"))).toBe(false);
     }
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([]));
-    expect((await storedState(stub)).rows).toBe(1);
+    expect((await storedState(stub)).outcomes).toHaveLength(1);
     expect(await stub.__settle(id, token, await sealed("real"))).toBe(true);
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "x", result: "real" }]));
   });

@@ -9,7 +9,8 @@ import { ctn, getOperationChain, type Chain, type OperationChain } from "../../l
 import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
 import type { MisbehavingDO } from "../fixtures/misbehaving";
 import type { ProbeDO } from "../fixtures/probe";
-import { deliveriesOf, freshProbe, inProbe } from "../call/harness";
+import { freshProbe, inProbe } from "../harness";
+import { deliveriesOf } from "../call/harness";
 
 /** 33 MiB: over Workers RPC's 32 MiB limit on one message. */
 const OVER_THE_LIMIT = 33 * 1024 * 1024;

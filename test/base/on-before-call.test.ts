@@ -12,7 +12,8 @@ import { preprocess } from "../../lib/structured-clone";
 import { openOutcome, sealChain, type ChainOutcome, type Identity } from "../../lib/envelope";
 import type { GuardedDO, GuardedWorker } from "../fixtures/guarded";
 import type { LedgerDO } from "../../examples/security/ledger";
-import { deliveriesOf, freshProbe, inProbe } from "../call/harness";
+import { freshProbe, inProbe } from "../harness";
+import { deliveriesOf } from "../call/harness";
 
 const claimed: Identity = { kind: "durable-object", binding: "PROBE", name: "claims-to-be-ada" };
 let counter = 0;

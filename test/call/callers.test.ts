@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { deliveriesOf, freshProbe } from "./harness";
+import { freshProbe } from "../harness";
+import { deliveriesOf } from "./harness";
 
 describe("callers without a durable identity", () => {
   it("a LumenizeWorker uses call, and its continuation runs on the Worker", async () => {

@@ -13,7 +13,7 @@ import type { CheckoutDO } from "../../examples/call/checkout";
 import type { WalletDO } from "../../examples/call/wallet";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
-import { freshProbe, inProbe, sleep } from "./harness";
+import { freshProbe, inProbe, sleep } from "../harness";
 
 let counter = 0;
 const fresh = (prefix: string) => `${prefix}-${Date.now()}-${counter++}`;

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { TimeoutError } from "../../lib";
 import type { GreeterWorker } from "../../examples/base-classes/greeter";
 import type { ProbeDO } from "../fixtures/probe";
-import { deliveriesOf, freshProbe, inProbe, sleep } from "./harness";
+import { freshProbe, inProbe, sleep } from "../harness";
+import { deliveriesOf } from "./harness";
 
 describe("call delivers the result to the continuation", () => {
   it("runs the continuation once with the remote result", async () => {

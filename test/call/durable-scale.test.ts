@@ -9,10 +9,10 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProbeDO } from "../fixtures/probe";
-import { storedState } from "../alarms/harness";
+import { CLEAN, storedState } from "../harness";
 import { muteLogs } from "../logs";
 import { waitForAtLeast } from "../wait";
-import { freshProbe, inProbe, sleep } from "./harness";
+import { freshProbe, inProbe, sleep } from "../harness";
 
 muteLogs();
 
@@ -48,7 +48,7 @@ describe("durable call under load", () => {
       expect(result).toBe(String(i * i));
     }
     const state = await storedState(env.PROBE.getByName(caller));
-    expect(state).toEqual({ rows: 0, alarm: null });
+    expect(state).toMatchObject(CLEAN);
     console.info(`[durable scale] ${CALLS} calls over ${REMOTES} remotes: caller aborted with ${before} home, all ${CALLS} ran once with their result.`);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { CallError, DataCloneError, OperationChainError } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { deliveriesOf, freshProbe, inProbe, sleep } from "./harness";
+import { freshProbe, inProbe, sleep } from "../harness";
+import { deliveriesOf } from "./harness";
 
 describe("errors reach the caller where it will see them", () => {
   it("delivers a remote throw with name, message, stack, cause and extra properties", async () => {

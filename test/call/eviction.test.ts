@@ -2,7 +2,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
-import { freshProbe, inProbe, sleep } from "./harness";
+import { freshProbe, inProbe, sleep } from "../harness";
 
 // Eviction (an idle object torn down, storage kept) is not a crash: from
 // compatibility date 2026-10-01 a Durable Object with an RPC or timer pending

@@ -15,7 +15,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
-import { sleep } from "./harness";
+import { sleep } from "../harness";
 
 const CALLS = 300;
 const TARGETS = 10;

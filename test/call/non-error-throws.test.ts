@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { MisbehavingDO } from "../fixtures/misbehaving";
-import { deliveriesOf, freshProbe, inProbe } from "./harness";
+import { freshProbe, inProbe } from "../harness";
+import { deliveriesOf } from "./harness";
 
 const EXPECTED = 'Call to "MISBEHAVING" instance "strings" (throwString(…)) threw a non-Error value: "a bare string". Throw an Error to give it a name and a stack.';
 

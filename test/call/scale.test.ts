@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProbeDO } from "../fixtures/probe";
-import { deliveriesOf, freshProbe, inProbe } from "./harness";
+import { freshProbe, inProbe } from "../harness";
+import { deliveriesOf } from "./harness";
 
 /** Every continuation ran exactly once, with the square of its own input. */
 function expectExactlyOnce(deliveries: { tag: string; result: unknown }[], count: number): void {

@@ -7,7 +7,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { $response, DataCloneError, ProxyFetchError, type FetchOrchestrator, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, startOrchestrated, startSimple, storedState, type Start } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, sleep, storedState } from "../harness";
+import { API, freshOrchestrator, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -15,9 +16,9 @@ type Attempt = (probe: ProbeDO, options: ProxyFetchOptions) => unknown;
 
 /** Runs `attempt` with both strategies; each must throw `expected` and leave nothing behind. */
 async function expectRefused(prefix: string, attempt: Attempt, expected: RegExp, errorClass: new (...args: never[]) => Error = ProxyFetchError): Promise<void> {
-  const { stub } = freshOrigin(prefix);
+  const { stub } = freshProbe(prefix);
   const orchestrator = freshOrchestrator(prefix);
-  await inOrigin(stub, (probe) => {
+  await inProbe(stub, (probe) => {
     expect(() => attempt(probe, orchestrator.options)).toThrow(errorClass);
     expect(() => attempt(probe, orchestrator.options)).toThrow(expected);
   });
@@ -25,7 +26,7 @@ async function expectRefused(prefix: string, attempt: Attempt, expected: RegExp,
   expect(await storedState(stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
   expect(await runInDurableObject(orchestrator.stub, (o: FetchOrchestrator) => o.stats())).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
   expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
-  await inOrigin(stub, (probe) => expect(probe.deliveries()).toEqual([]));
+  await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([]));
 }
 
 const both = (call: (fetcher: Start, probe: ProbeDO, options: ProxyFetchOptions) => unknown): Attempt[] => [

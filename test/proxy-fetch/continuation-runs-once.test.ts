@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { $response, preprocess, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, startOrchestrated, startSimple, storedState, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { API, expectNoMoreThan, freshOrchestrator, waitForOutcomes, startOrchestrated, startSimple } from "./harness";
 
 expectCleanAfterEach();
 
@@ -21,8 +22,8 @@ const strategies = [
 
 describe.each(strategies)("$name: a continuation that throws", ({ start, options }) => {
   it("runs once on the timeout path: not retried, and a late result does not run it again", async () => {
-    const { stub } = freshOrigin("throws-timeout");
-    const id = await inOrigin(stub, (probe: ProbeDO) =>
+    const { stub } = freshProbe("throws-timeout");
+    const id = await inProbe(stub, (probe: ProbeDO) =>
       start(probe, `${API}/lost`, probe.ctn().explode($response, "timeout"), { ...options(), timeout: 100, gracePeriod: 100, testMode: { simulateDeliveryFailure: true } }),
     );
     const [{ token }] = (await storedState(stub)).outcomes;
@@ -36,16 +37,16 @@ describe.each(strategies)("$name: a continuation that throws", ({ start, options
   });
 
   it("runs once on the result path", async () => {
-    const { stub } = freshOrigin("throws-result");
-    await inOrigin(stub, (probe: ProbeDO) => start(probe, `${API}/ok`, probe.ctn().explode($response, "result"), { ...options(), timeout: 500, gracePeriod: 200 }));
+    const { stub } = freshProbe("throws-result");
+    await inProbe(stub, (probe: ProbeDO) => start(probe, `${API}/ok`, probe.ctn().explode($response, "result"), { ...options(), timeout: 500, gracePeriod: 200 }));
     expect((await waitForOutcomes(stub, 1))[0].status).toBe(200);
     // Past the deadline: it did not fire after the result.
     await expectNoMoreThan(stub, 1, 1_500);
   });
 
   it("runs once on the hand-over failure path", async () => {
-    const { stub } = freshOrigin("throws-handover");
-    await inOrigin(stub, (probe: ProbeDO) =>
+    const { stub } = freshProbe("throws-handover");
+    await inProbe(stub, (probe: ProbeDO) =>
       start(probe, `${API}/ok`, probe.ctn().explode($response, "refused"), { ...options(), executorBinding: "BROKEN_EXECUTOR", timeout: 500, gracePeriod: 200 }),
     );
     expect((await waitForOutcomes(stub, 1))[0].error?.name).toBe("ProxyFetchError");

@@ -12,7 +12,8 @@ import { wasHandedOver } from "../fixtures/faulty-executors";
 import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep, startOrchestrated, startSimple, waitForOutcomes, type Start } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, sleep } from "../harness";
+import { API, freshOrchestrator, waitForOutcomes, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -30,10 +31,10 @@ function statsOf(name: string): Promise<FetchOrchestratorStats> {
 
 describe("the orchestrator restarting while it hands jobs over", () => {
   it("sends a GET it was handing over again, and its continuation runs once, with the response", async () => {
-    const { name, stub } = freshOrigin("stranded-get");
+    const { name, stub } = freshProbe("stranded-get");
     const orchestrator = freshOrchestrator("stranded-get");
     // The first hand-over of each job to this executor is lost, as one cut off by a crash would be.
-    const id = await inOrigin(stub, (probe) =>
+    const id = await inProbe(stub, (probe) =>
       probe.lmz.proxyFetch(`${API}/stranded`, probe.ctn().recordDurably($response, "get"), { ...orchestrator.options, executorBinding: "LOSING_EXECUTOR", timeout: 5_000, gracePeriod: 5_000 }),
     );
     await vi.waitFor(() => expect(wasHandedOver(id)).toBe(true), { timeout: 2_000, interval: 20 });
@@ -46,9 +47,9 @@ describe("the orchestrator restarting while it hands jobs over", () => {
   });
 
   it("does not send a POST twice: it ends, once, with a TimeoutError that says why", async () => {
-    const { name, stub } = freshOrigin("stranded-post");
+    const { name, stub } = freshProbe("stranded-post");
     const orchestrator = freshOrchestrator("stranded-post");
-    const id = await inOrigin(stub, (probe) =>
+    const id = await inProbe(stub, (probe) =>
       probe.lmz.proxyFetch(new Request(`${API}/pay`, { method: "POST", body: "1" }), probe.ctn().recordDurably($response, "post"), {
         ...orchestrator.options,
         executorBinding: "LOSING_EXECUTOR",
@@ -71,8 +72,8 @@ const strategies: { name: string; start: Start; options: () => ProxyFetchOptions
 
 describe.each(strategies)("$name: a delivery that finds the origin crashing", ({ start, options }) => {
   it("is sent again until it gets through, and the continuation runs once", async () => {
-    const { name, stub } = freshOrigin("crashing-origin");
-    await inOrigin(stub, (probe: ProbeDO) => {
+    const { name, stub } = freshProbe("crashing-origin");
+    await inProbe(stub, (probe: ProbeDO) => {
       start(probe, `${API}/slow?delay=200`, probe.ctn().recordDurably($response, "crashed"), { ...options(), timeout: 3_000, gracePeriod: 3_000 });
       // The executor's first delivery resets this object.
       probe.crashOnNextSettle();

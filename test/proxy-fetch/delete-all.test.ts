@@ -6,18 +6,19 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { $response, type FetchOrchestrator } from "../../lib";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe } from "../harness";
+import { API, freshOrchestrator, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
 describe("the orchestrator after deleteAll", () => {
   it("takes, tracks and delivers new jobs after its storage was wiped", async () => {
-    const { stub } = freshOrigin("orch-wiped");
+    const { stub } = freshProbe("orch-wiped");
     const orchestrator = freshOrchestrator("wiped");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/before`, probe.ctn().record($response, "before"), orchestrator.options));
+    await inProbe(stub, (probe) => probe.lmz.proxyFetch(`${API}/before`, probe.ctn().record($response, "before"), orchestrator.options));
     await waitForOutcomes(stub, 1);
     await runInDurableObject(orchestrator.stub, (_o: FetchOrchestrator, state) => state.storage.deleteAll());
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/after`, probe.ctn().record($response, "after"), orchestrator.options));
+    await inProbe(stub, (probe) => probe.lmz.proxyFetch(`${API}/after`, probe.ctn().record($response, "after"), orchestrator.options));
     const outcomes = await waitForOutcomes(stub, 2);
     expect(outcomes.map((outcome) => [outcome.tag, outcome.status])).toEqual([
       ["before", 200],

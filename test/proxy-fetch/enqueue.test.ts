@@ -7,13 +7,14 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError, type FetchOrchestrator } from "../../lib";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, jobFor, storedState, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { API, freshOrchestrator, jobFor, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
 describe("enqueue at the orchestrator", () => {
   it("stores a batch all or nothing, and takes the whole batch when it comes again", async () => {
-    const origin = freshOrigin("enqueue-all");
+    const origin = freshProbe("enqueue-all");
     const orchestrator = freshOrchestrator("enqueue-all");
     const first = await jobFor(origin, orchestrator.name, "first");
     // A 12 MB URL: SQLite refuses it (over 2 MB in production; the local limit is higher), after the first job went in.
@@ -31,11 +32,11 @@ describe("enqueue at the orchestrator", () => {
       ["first", 200],
       ["second", 200],
     ]);
-    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(tooBig.id, tooBig.deliver.token, new Error("not sent")));
+    await inProbe(origin.stub, (probe) => probe.lmz.alarms.settle(tooBig.id, tooBig.deliver.token, new Error("not sent")));
   });
 
   it("refuses a job whose deadline a Date cannot hold, storing nothing", async () => {
-    const origin = freshOrigin("enqueue-bounds");
+    const origin = freshProbe("enqueue-bounds");
     const orchestrator = freshOrchestrator("enqueue-bounds");
     const job = await jobFor(origin, orchestrator.name, "far");
     for (const bad of [{ deadline: 9e15 }, { job: { ...job.job, timeout: Infinity } }, { deliver: { ...job.deliver, deadline: 9e15 } }, { gracePeriod: -1 }, { job: { ...job.job, id: "another" } }]) {
@@ -44,6 +45,6 @@ describe("enqueue at the orchestrator", () => {
       });
     }
     expect(await storedState(orchestrator.stub)).toEqual({ tables: [], schedules: [], outcomes: [], jobs: 0, alarm: null });
-    await inOrigin(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("not sent")));
+    await inProbe(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("not sent")));
   });
 });

@@ -7,14 +7,15 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { $response } from "../../lib";
 import { waitForAtLeast } from "../wait";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, sleep } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, sleep } from "../harness";
+import { API, freshOrchestrator } from "./harness";
 
 expectCleanAfterEach();
 
 describe("a proxied fetch across the origin's eviction", () => {
   it("delivers a proxyFetchSimple result once to an origin evicted mid-fetch", async () => {
-    const { stub } = freshOrigin("evicted-simple");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "simple"), { originBinding: "PROBE" }));
+    const { stub } = freshProbe("evicted-simple");
+    await inProbe(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "simple"), { originBinding: "PROBE" }));
     await evictDurableObject(stub);
     await waitForAtLeast(() => stub.durableDeliveries(), 1, "delivered");
     await sleep(300);
@@ -22,9 +23,9 @@ describe("a proxied fetch across the origin's eviction", () => {
   });
 
   it("delivers a proxyFetch result once to an origin evicted mid-fetch", async () => {
-    const { stub } = freshOrigin("evicted-orchestrated");
+    const { stub } = freshProbe("evicted-orchestrated");
     const { options } = freshOrchestrator("evicted-orchestrated");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetch(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "orchestrated"), options));
+    await inProbe(stub, (probe) => probe.lmz.proxyFetch(`${API}/slow?delay=300`, probe.ctn().recordDurably($response, "orchestrated"), options));
     await evictDurableObject(stub);
     await waitForAtLeast(() => stub.durableDeliveries(), 1, "delivered");
     await sleep(300);

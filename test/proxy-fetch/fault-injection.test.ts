@@ -18,7 +18,8 @@ import { describe, expect, it, vi } from "vitest";
 import { $response, type FetchOrchestrator, type FetchOrchestratorStats, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, sleep, startOrchestrated, startSimple, type Start } from "./harness";
+import { expectCleanAfterEach, freshProbe, sleep } from "../harness";
+import { API, freshOrchestrator, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -121,7 +122,7 @@ const phases: { name: string; aborts: [number, "all" | "one"][] }[] = [
 describe.each(strategies)("$name under aborts", ({ name: strategy, start, options: optionsOf }) => {
   it.each(phases)(`runs each of ${ORIGINS * PER_ORIGIN} continuations exactly once, the objects aborted $name`, async ({ name: phase, aborts }) => {
     const { options, orchestrator } = optionsOf();
-    const origins = Array.from({ length: ORIGINS }, () => freshOrigin(`faults-${strategy}`));
+    const origins = Array.from({ length: ORIGINS }, () => freshProbe(`faults-${strategy}`));
     const names = origins.map((origin) => origin.name);
     const ids = await Promise.all(
       origins.map(({ stub }) =>

@@ -1,20 +1,13 @@
 /**
- * Shared setup for the proxy-fetch tests: a fresh origin (ProbeDO) and a
- * fresh orchestrator instance per test, outcomes read back as plain data,
- * and an `afterEach` check that every object a test used ends clean: no
- * schedule rows, no pending outcomes, no job rows, no platform alarm (the
- * pool does not reset alarms between tests).
+ * What the proxy-fetch tests add to the shared harness (test/harness.ts): an
+ * orchestrator instance per test, and the origin's outcomes read back as
+ * plain data.
  */
-// #region clean
-import { env } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
-import { afterEach, expect } from "vitest";
-import type { FetchOrchestrator } from "lumenize-do";
-import type { WeatherDO } from "../../examples/proxy-fetch/weather";
-import type { ProbeDO } from "../fixtures/probe";
-// #endregion clean
+import { expect } from "vitest";
 import { $response, preprocess, type AnyChain, type ProxyFetchInput, type ProxyFetchOptions } from "lumenize-do";
 import type { OrchestratedJob } from "../../lib/proxy-fetch/types";
+import type { ProbeDO } from "../fixtures/probe";
+import { fresh, inProbe, sleep, type StubOf } from "../harness";
 import { waitForAtLeast } from "../wait";
 
 export const API = "https://api.example.test";
@@ -33,39 +26,15 @@ export interface Outcome {
   error?: { name: string; message: string };
 }
 
-// #region clean
-type AnyStub = DurableObjectStub<ProbeDO> | DurableObjectStub<FetchOrchestrator> | DurableObjectStub<WeatherDO>;
-const used = new Map<string, () => AnyStub>();
-// #endregion clean
-let counter = 0;
-
-/** Adds a Durable Object to the clean-after-each check (a stub breaks on abort, so pass a way to reach it). */
-export function track(key: string, reach: () => AnyStub): void {
-  used.set(key, reach);
-}
-
-/** A ProbeDO no other test touches: `record($response, tag)` keeps each delivery. */
-export function freshOrigin(prefix: string): { name: string; stub: DurableObjectStub<ProbeDO> } {
-  const name = `pf-${prefix}-${counter++}`;
-  used.set(`PROBE/${name}`, () => env.PROBE.getByName(name));
-  return { name, stub: env.PROBE.getByName(name) };
-}
-
 /** An orchestrator instance of this test's own (one shard, so named `name` itself), and the options that route proxyFetch to it. */
-export function freshOrchestrator(prefix: string): { name: string; stub: DurableObjectStub<FetchOrchestrator>; options: ProxyFetchOptions } {
-  const name = `pf-orchestrator-${prefix}-${counter++}`;
-  used.set(`FETCH_ORCHESTRATOR/${name}`, () => env.FETCH_ORCHESTRATOR.getByName(name));
-  return { name, stub: env.FETCH_ORCHESTRATOR.getByName(name), options: { originBinding: "PROBE", orchestratorName: name, orchestratorShards: 1 } };
-}
-
-/** Runs `work` inside the origin, where proxyFetch must be called. */
-export function inOrigin<R>(stub: DurableObjectStub<ProbeDO>, work: (probe: ProbeDO, state: DurableObjectState) => R | Promise<R>): Promise<R> {
-  return runInDurableObject(stub, (probe: ProbeDO, state) => work(probe, state));
+export function freshOrchestrator(prefix: string): { name: string; stub: StubOf<"FETCH_ORCHESTRATOR">; options: ProxyFetchOptions } {
+  const { name, stub } = fresh("FETCH_ORCHESTRATOR", `orchestrator-${prefix}`);
+  return { name, stub, options: { originBinding: "PROBE", orchestratorName: name, orchestratorShards: 1 } };
 }
 
 /** Every delivery so far, Responses read (once) into plain data. */
-export function outcomesOf(stub: DurableObjectStub<ProbeDO>): Promise<Outcome[]> {
-  return inOrigin(stub, async (probe) => {
+export function outcomesOf(stub: StubOf<"PROBE">): Promise<Outcome[]> {
+  return inProbe(stub, async (probe) => {
     const outcomes: Outcome[] = [];
     for (const { tag, result } of probe.deliveries()) {
       if (result instanceof Response) {
@@ -81,11 +50,11 @@ export function outcomesOf(stub: DurableObjectStub<ProbeDO>): Promise<Outcome[]>
 }
 
 /** A job as proxyFetch would enqueue it, delivering to a pending outcome made on `origin` now. */
-export async function jobFor(origin: { name: string; stub: DurableObjectStub<ProbeDO> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
-  const { id, token, deadline } = await inOrigin(origin.stub, (probe) =>
+export async function jobFor(origin: { name: string; stub: StubOf<"PROBE"> }, orchestratorName: string, tag: string, url = `${API}/${tag}`): Promise<OrchestratedJob> {
+  const { id, token, deadline } = await inProbe(origin.stub, (probe) =>
     probe.lmz.alarms.expect(probe.ctn().record($response, tag), { deadline: Date.now() + 20_000 }),
   );
-  const originId = await inOrigin(origin.stub, (probe) => probe.lmz.id);
+  const originId = await inProbe(origin.stub, (probe) => probe.lmz.id);
   const deliver = { origin: { binding: "PROBE", name: origin.name, id: originId }, token, deadline };
   return {
     v: 3,
@@ -108,64 +77,12 @@ export async function jobFor(origin: { name: string; stub: DurableObjectStub<Pro
 }
 
 /** Waits until the origin has `count` deliveries, then returns them. */
-export function waitForOutcomes(stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_000): Promise<Outcome[]> {
+export function waitForOutcomes(stub: StubOf<"PROBE">, count: number, timeout = 10_000): Promise<Outcome[]> {
   return waitForAtLeast(() => outcomesOf(stub), count, "delivered", timeout);
 }
 
-// #region clean
-/** What a DO stores for proxy-fetch and alarms, from inside it. */
-export interface StoredState {
-  tables: string[];
-  schedules: { id: string; time: number }[];
-  /** Pending outcomes (the origin's side of a proxied fetch). */
-  outcomes: { id: string; token: string; time: number }[];
-  jobs: number;
-  alarm: number | null;
-}
-
-/** Tables and platform alarm of a DO, from inside it. */
-export function storedState(stub: AnyStub): Promise<StoredState> {
-  return runInDurableObject(stub as DurableObjectStub<ProbeDO>, async (_instance, state) => {
-    const sql = state.storage.sql;
-    const tables = sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
-      .toArray()
-      .map((row) => row.name);
-    const schedules = tables.includes("__lmz_alarms") ? sql.exec<{ id: string; time: number }>("SELECT id, time FROM __lmz_alarms").toArray() : [];
-    const outcomes = tables.includes("__lmz_outcomes") ? sql.exec<{ id: string; token: string; time: number }>("SELECT id, token, time FROM __lmz_outcomes").toArray() : [];
-    const jobs = tables.includes("__lmz_proxy_fetch_jobs") ? Number(sql.exec("SELECT COUNT(*) AS n FROM __lmz_proxy_fetch_jobs").one().n) : 0;
-    return { tables, schedules, outcomes, jobs, alarm: await state.storage.getAlarm() };
-  });
-}
-// #endregion clean
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// #region clean
-/** Every object a test used must end with no schedules, no pending outcomes, no jobs and no alarm; cleaned anyway. */
-export function expectCleanAfterEach(): void {
-  afterEach(async () => {
-    const leftovers: string[] = [];
-    for (const [key, reach] of used) {
-      const state = await storedState(reach());
-      if (state.schedules.length > 0 || state.outcomes.length > 0 || state.jobs > 0 || state.alarm !== null) {
-        leftovers.push(`${key}: ${state.schedules.length} schedules, ${state.outcomes.length} pending outcomes, ${state.jobs} jobs, alarm ${state.alarm}`);
-      }
-      await runInDurableObject(reach() as DurableObjectStub<ProbeDO>, async (_instance, ctx) => {
-        if (state.schedules.length > 0) ctx.storage.sql.exec("DELETE FROM __lmz_alarms");
-        if (state.outcomes.length > 0) ctx.storage.sql.exec("DELETE FROM __lmz_outcomes");
-        if (state.jobs > 0) ctx.storage.sql.exec("DELETE FROM __lmz_proxy_fetch_jobs");
-        await ctx.storage.deleteAlarm();
-      });
-    }
-    used.clear();
-    expect(leftovers, "schedules, jobs or alarms left behind").toEqual([]);
-  });
-}
-// #endregion clean
-
 /** Asserts, within `ms`, that nothing more than `count` deliveries arrive. */
-export async function expectNoMoreThan(stub: DurableObjectStub<ProbeDO>, count: number, ms = 300): Promise<void> {
+export async function expectNoMoreThan(stub: StubOf<"PROBE">, count: number, ms = 300): Promise<void> {
   await sleep(ms);
   expect((await outcomesOf(stub)).length).toBe(count);
 }

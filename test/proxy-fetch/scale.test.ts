@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { $response, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrchestrator, freshOrigin, inOrigin, startOrchestrated, startSimple, waitForOutcomes, type Outcome, type Start } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe } from "../harness";
+import { API, expectNoMoreThan, freshOrchestrator, type Outcome, waitForOutcomes, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 
@@ -47,8 +48,8 @@ function plan(i: number): { url: string; expect: (outcome: Outcome) => void } {
 }
 
 async function runAll(strategy: Start, prefix: string, options: ProxyFetchOptions): Promise<void> {
-  const { stub } = freshOrigin(prefix);
-  const ids = await inOrigin(stub, (probe: ProbeDO) =>
+  const { stub } = freshProbe(prefix);
+  const ids = await inProbe(stub, (probe: ProbeDO) =>
     Array.from({ length: COUNT }, (_, i) =>
       // Both executors, interleaved.
       strategy(probe, plan(i).url, probe.ctn().record($response, String(i)), { ...options, timeout: TIMEOUT, executorKind: i % 2 ? "rpc-target" : "worker" }),

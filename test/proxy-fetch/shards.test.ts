@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { $response, orchestratorStats, ProxyFetchError, type ProxyFetchOptions } from "../../lib";
 import { orchestratorNames, orchestratorOf } from "../../lib/proxy-fetch/shards";
-import { API, expectCleanAfterEach, freshOrigin, inOrigin, storedState, track, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState, track } from "../harness";
+import { API, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
@@ -22,12 +23,12 @@ function freshShards(prefix: string, shards: number): ProxyFetchOptions {
 describe("a sharded orchestrator", () => {
   it("sends every job of an origin to the shard its id picks, spreads origins over the shards, and sums their stats", async () => {
     const options = freshShards("spread", 4);
-    const origins = Array.from({ length: 12 }, () => freshOrigin("shards"));
+    const origins = Array.from({ length: 12 }, () => freshProbe("shards"));
     const perOrigin = 3;
     const expected = new Map<string, number>();
     await Promise.all(
       origins.map(async ({ stub }) => {
-        const originId = await inOrigin(stub, (probe) => {
+        const originId = await inProbe(stub, (probe) => {
           for (let i = 0; i < perOrigin; i++) probe.lmz.proxyFetch(`${API}/s/${i}`, probe.ctn().record($response, String(i)), options);
           return probe.lmz.id;
         });
@@ -51,9 +52,9 @@ describe("a sharded orchestrator", () => {
   });
 
   it("refuses a shard count that is not a whole number from 1 to 1,000, storing nothing", async () => {
-    const { stub } = freshOrigin("bad-shards");
+    const { stub } = freshProbe("bad-shards");
     for (const orchestratorShards of [0, 1.5, 1_001, Number.NaN]) {
-      await inOrigin(stub, (probe) => {
+      await inProbe(stub, (probe) => {
         const attempt = () => probe.lmz.proxyFetch(`${API}/a`, probe.ctn().record($response, "x"), { originBinding: "PROBE", orchestratorShards });
         expect(attempt).toThrow(ProxyFetchError);
         expect(attempt).toThrow(`Invalid orchestratorShards ${orchestratorShards}: give a whole number from 1 to 1000.`);

@@ -1,8 +1,13 @@
-/** proxyFetchSimple: one pending outcome on the origin is the only record; whoever settles it first answers. */
+/**
+ * proxyFetchSimple: one pending outcome on the origin is the only record;
+ * whoever settles it first answers. What it shares with proxyFetch is in
+ * strategies.test.ts.
+ */
 // #region races
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, type ProxyFetchSimpleOptions } from "lumenize-do";
-import { API, expectCleanAfterEach, expectNoMoreThan, freshOrigin, inOrigin, outcomesOf, storedState, waitForOutcomes } from "./harness";
+import { $response, type ProxyFetchSimpleOptions } from "lumenize-do";
+import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { API, expectNoMoreThan, outcomesOf, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 
@@ -11,16 +16,16 @@ const TO_PROBE: ProxyFetchSimpleOptions = { originBinding: "PROBE" };
 
 describe("proxyFetchSimple delivers", () => {
   it("delivers the response with status, headers and a readable body", async () => {
-    const { stub } = freshOrigin("simple-ok");
-    const id = await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/items?delay=20`, probe.ctn().record($response, "a"), TO_PROBE));
+    const { stub } = freshProbe("simple-ok");
+    const id = await inProbe(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/items?delay=20`, probe.ctn().record($response, "a"), TO_PROBE));
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome).toMatchObject({ tag: "a", status: 200, headers: { "x-served-by": "fake-internet" }, body: { path: "/items", method: "GET" } });
   });
 
   it("delivers 4xx and 5xx statuses as responses, not errors", async () => {
-    const { stub } = freshOrigin("simple-status");
-    await inOrigin(stub, (probe) => {
+    const { stub } = freshProbe("simple-status");
+    await inProbe(stub, (probe) => {
       probe.lmz.proxyFetchSimple(`${API}/missing?status=404`, probe.ctn().record($response, "404"), TO_PROBE);
       probe.lmz.proxyFetchSimple(`${API}/broken?status=503`, probe.ctn().record($response, "503"), TO_PROBE);
     });
@@ -29,8 +34,8 @@ describe("proxyFetchSimple delivers", () => {
   });
 
   it("carries a request's method, headers and body to the api", async () => {
-    const { stub } = freshOrigin("simple-post");
-    await inOrigin(stub, (probe) => {
+    const { stub } = freshProbe("simple-post");
+    await inProbe(stub, (probe) => {
       const request = new Request(`${API}/orders`, { method: "POST", headers: { "content-type": "application/json", "x-trace": "t1" }, body: '{"qty":2}' });
       probe.lmz.proxyFetchSimple(request, probe.ctn().record($response, "post"), TO_PROBE);
       // The caller's Request stays readable: the body is read from a clone.
@@ -41,28 +46,18 @@ describe("proxyFetchSimple delivers", () => {
   });
 
   it("accepts a URL object", async () => {
-    const { stub } = freshOrigin("simple-url");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(new URL("/from-url", API), probe.ctn().record($response, "url"), TO_PROBE));
+    const { stub } = freshProbe("simple-url");
+    await inProbe(stub, (probe) => probe.lmz.proxyFetchSimple(new URL("/from-url", API), probe.ctn().record($response, "url"), TO_PROBE));
     expect((await waitForOutcomes(stub, 1))[0].body?.path).toBe("/from-url");
   });
 
-  it("works the same through the rpc-target executor", async () => {
-    const { stub } = freshOrigin("simple-rpc-target");
-    await inOrigin(stub, (probe) => {
-      probe.lmz.proxyFetchSimple(`${API}/via-target`, probe.ctn().record($response, "ok"), { ...TO_PROBE, executorKind: "rpc-target" });
-      probe.lmz.proxyFetchSimple(`${API}/via-target?delay=500`, probe.ctn().record($response, "slow"), { ...TO_PROBE, executorKind: "rpc-target", timeout: 100 });
-    });
-    const outcomes = await waitForOutcomes(stub, 2);
-    expect(outcomes.find((outcome) => outcome.tag === "ok")).toMatchObject({ status: 200, body: { path: "/via-target" } });
-    expect(outcomes.find((outcome) => outcome.tag === "slow")?.error?.name).toBe("TimeoutError");
-  });
 });
 
 describe("proxyFetchSimple storage", () => {
   it("stores one pending outcome, id the request id, holding the continuation and nothing else", async () => {
-    const { stub } = freshOrigin("simple-storage");
+    const { stub } = freshProbe("simple-storage");
     const before = Date.now();
-    const id = await inOrigin(stub, (probe) =>
+    const id = await inProbe(stub, (probe) =>
       probe.lmz.proxyFetchSimple(`${API}/slow?delay=400`, probe.ctn().record($response, "a"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
     );
     const during = await storedState(stub);
@@ -79,122 +74,15 @@ describe("proxyFetchSimple storage", () => {
   });
 });
 
-describe("proxyFetchSimple timers", () => {
-  it("delivers a slow but successful fetch that finishes inside its timeout", async () => {
-    const { stub } = freshOrigin("simple-slow-ok");
-    await inOrigin(stub, (probe) =>
-      probe.lmz.proxyFetchSimple(`${API}/slow?delay=600`, probe.ctn().record($response, "slow"), { ...TO_PROBE, timeout: 1_000, gracePeriod: 2_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome).toMatchObject({ tag: "slow", status: 200 });
-    await expectNoMoreThan(stub, 1);
-  });
-
-  it("delivers the executor's own timeout as a TimeoutError naming the url, long before the grace alarm", async () => {
-    const { stub } = freshOrigin("simple-executor-timeout");
-    const started = Date.now();
-    await inOrigin(stub, (probe) =>
-      probe.lmz.proxyFetchSimple(`${API}/stuck?delay=3000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 150, gracePeriod: 10_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(Date.now() - started).toBeLessThan(2_000);
-    expect(outcome.error?.name).toBe("TimeoutError");
-    expect(outcome.error?.message).toContain(`GET ${API}/stuck?delay=3000 got no complete response within its timeout of 150 ms`);
-  });
-});
-
-describe("proxyFetchSimple failures", () => {
-  it("delivers a failed connection as a ProxyFetchError naming the url and cause", async () => {
-    const { stub } = freshOrigin("simple-reset");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/x?fail=1`, probe.ctn().record($response, "reset"), TO_PROBE));
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toMatch(new RegExp(`GET ${API}/x\\?fail=1 failed: Error: Network connection lost`));
-  });
-
-  it("delivers a host that does not resolve as a ProxyFetchError naming the url", async () => {
-    const { stub } = freshOrigin("simple-dns");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple("https://no-such-host.invalid/v1", probe.ctn().record($response, "dns"), TO_PROBE));
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error).toMatchObject({ name: "ProxyFetchError", message: expect.stringContaining("GET https://no-such-host.invalid/v1 failed:") });
-  });
-
-  it("delivers a request body that cannot be read as a ProxyFetchError, after the call returned", async () => {
-    const { stub } = freshOrigin("simple-body-fails");
-    await inOrigin(stub, (probe) => {
-      const body = new ReadableStream({ pull: (controller) => controller.error(new Error("the upload source vanished")) });
-      const request = new Request(`${API}/upload`, { method: "POST", body, duplex: "half" } as RequestInit);
-      // The body is read after the call site returns, so this succeeds...
-      probe.lmz.proxyFetchSimple(request, probe.ctn().record($response, "body"), TO_PROBE);
-    });
-    // ...and the failure arrives through the continuation, without waiting for the timeout.
-    const [outcome] = await waitForOutcomes(stub, 1, 2_000);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toContain(`POST ${API}/upload could not be handed to the executor "FETCH_EXECUTOR": DataCloneError: Reading a Request body failed (Error: the upload source vanished)`);
-  });
-
-  it("delivers an executor that throws as a ProxyFetchError at once, naming the url and cause", async () => {
-    const { stub } = freshOrigin("simple-broken");
-    await inOrigin(stub, (probe) =>
-      probe.lmz.proxyFetchSimple(`${API}/a`, probe.ctn().record($response, "broken"), { ...TO_PROBE, executorBinding: "BROKEN_EXECUTOR", timeout: 5_000 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1, 2_000);
-    expect(outcome.error?.name).toBe("ProxyFetchError");
-    expect(outcome.error?.message).toContain(`GET ${API}/a could not be handed to the executor "BROKEN_EXECUTOR"`);
-    expect(outcome.error?.message).toContain("the executor exploded while accepting the job");
-  });
-
-  it("answers a dead executor with a TimeoutError at timeout + grace", async () => {
-    const { stub } = freshOrigin("simple-dead");
-    const started = Date.now();
-    await inOrigin(stub, (probe) =>
-      probe.lmz.proxyFetchSimple(`${API}/a`, probe.ctn().record($response, "dead"), { ...TO_PROBE, executorBinding: "DEAD_EXECUTOR", timeout: 200, gracePeriod: 300 }),
-    );
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    expect(outcome.error?.name).toBe("TimeoutError");
-    expect(outcome.error?.message).toContain(`GET ${API}/a got no result within timeout + gracePeriod (200 + 300 ms)`);
-  });
-});
-
 // #region races
 describe("proxyFetchSimple exactly once", () => {
-  it("answers a lost result with one TimeoutError from the deadline, and drops the late delivery", async () => {
-    const { stub } = freshOrigin("simple-lost");
-    const id = await inOrigin(stub, (probe) =>
-      probe.lmz.proxyFetchSimple(`${API}/lost`, probe.ctn().record($response, "lost"), {
-        ...TO_PROBE,
-        timeout: 200,
-        gracePeriod: 200,
-        testMode: { simulateDeliveryFailure: true },
-      }),
-    );
-    // The pending outcome's own token (testMode gave the executor one that opens nothing).
-    const [{ token }] = (await storedState(stub)).outcomes;
-    const [outcome] = await waitForOutcomes(stub, 1);
-    expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
-    // The result turns up after all: the door says it was too late, and nothing runs.
-    const late = await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) });
-    expect(late).toBe(false);
-    await expectNoMoreThan(stub, 1);
-  });
-
-  it("runs the result and not the timeout when the result arrives first", async () => {
-    const { stub } = freshOrigin("simple-race-result");
-    await inOrigin(stub, (probe) => probe.lmz.proxyFetchSimple(`${API}/first`, probe.ctn().record($response, "r"), TO_PROBE));
-    await waitForOutcomes(stub, 1);
-    // Fire everything the origin has, due or not: the result settled the pending outcome.
-    expect(await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(10))).toEqual([]);
-    expect((await outcomesOf(stub)).map((outcome) => outcome.status)).toEqual([200]);
-  });
-
   it("runs the timeout and not the result when the timeout fires first", async () => {
-    const { stub } = freshOrigin("simple-race-timeout");
-    await inOrigin(stub, (probe) =>
+    const { stub } = freshProbe("simple-race-timeout");
+    await inProbe(stub, (probe) =>
       probe.lmz.proxyFetchSimple(`${API}/second?delay=1000`, probe.ctn().record($response, "t"), { ...TO_PROBE, timeout: 5_000, gracePeriod: 5_000 }),
     );
     // The deadline is answered while the fetch is still running...
-    const fired = await inOrigin(stub, (probe) => probe.lmz.alarms.triggerAlarms(1));
+    const fired = await inProbe(stub, (probe) => probe.lmz.alarms.triggerAlarms(1));
     expect(fired.map(({ type }) => type)).toEqual(["outcome"]);
     expect((await outcomesOf(stub)).map((outcome) => outcome.error?.name)).toEqual(["TimeoutError"]);
     // ...and the real result, arriving after, is dropped.
@@ -205,8 +93,8 @@ describe("proxyFetchSimple exactly once", () => {
 
 describe("proxyFetchSimple retry", () => {
   it("retries a safe method through failed connections and gives up naming the attempts", async () => {
-    const { stub } = freshOrigin("simple-retry");
-    await inOrigin(stub, (probe) =>
+    const { stub } = freshProbe("simple-retry");
+    await inProbe(stub, (probe) =>
       probe.lmz.proxyFetchSimple(`${API}/flaky?fail=1`, probe.ctn().record($response, "get"), { ...TO_PROBE, retry: { attempts: 3, backoff: 10 } }),
     );
     const [outcome] = await waitForOutcomes(stub, 1);
@@ -214,8 +102,8 @@ describe("proxyFetchSimple retry", () => {
   });
 
   it("does not retry a post unless the method is allowed", async () => {
-    const { stub } = freshOrigin("simple-no-retry-post");
-    await inOrigin(stub, (probe) => {
+    const { stub } = freshProbe("simple-no-retry-post");
+    await inProbe(stub, (probe) => {
       const post = () => new Request(`${API}/pay?fail=1`, { method: "POST", body: "x" });
       probe.lmz.proxyFetchSimple(post(), probe.ctn().record($response, "default"), { ...TO_PROBE, retry: true });
       probe.lmz.proxyFetchSimple(post(), probe.ctn().record($response, "allowed"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10, methods: ["POST"] } });
@@ -226,16 +114,16 @@ describe("proxyFetchSimple retry", () => {
   });
 
   it("retries a retryable status and delivers the last response when attempts run out", async () => {
-    const { stub } = freshOrigin("simple-retry-status");
-    await inOrigin(stub, (probe) =>
+    const { stub } = freshProbe("simple-retry-status");
+    await inProbe(stub, (probe) =>
       probe.lmz.proxyFetchSimple(`${API}/busy?status=503`, probe.ctn().record($response, "busy"), { ...TO_PROBE, retry: { attempts: 2, backoff: 10 } }),
     );
     expect((await waitForOutcomes(stub, 1))[0].status).toBe(503);
   });
 
   it("keeps every attempt inside the one timeout", async () => {
-    const { stub } = freshOrigin("simple-retry-timeout");
-    await inOrigin(stub, (probe) =>
+    const { stub } = freshProbe("simple-retry-timeout");
+    await inProbe(stub, (probe) =>
       probe.lmz.proxyFetchSimple(`${API}/busy?status=503&delay=100`, probe.ctn().record($response, "busy"), {
         ...TO_PROBE,
         timeout: 300,

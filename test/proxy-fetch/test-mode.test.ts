@@ -11,14 +11,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { $response } from "../../lib";
 import { muteLogs } from "../logs";
-import { API, expectCleanAfterEach, freshOrchestrator, freshOrigin, inOrigin, jobFor, startOrchestrated, startSimple, waitForOutcomes } from "./harness";
+import { expectCleanAfterEach, freshProbe, inProbe } from "../harness";
+import { API, freshOrchestrator, jobFor, startOrchestrated, startSimple, waitForOutcomes } from "./harness";
 
 expectCleanAfterEach();
 const logs = muteLogs();
 
 describe("testMode from elsewhere", () => {
   it("is not honoured by the executor: a job carrying it is fetched and delivered", async () => {
-    const origin = freshOrigin("forged-executor");
+    const origin = freshProbe("forged-executor");
     const { job } = await jobFor(origin, "none", "forged");
     const { orchestrator: _none, ...alone } = job;
     expect(await env.FETCH_EXECUTOR.executeFetches([{ ...alone, testMode: { simulateDeliveryFailure: true } } as never])).toEqual([null]);
@@ -27,7 +28,7 @@ describe("testMode from elsewhere", () => {
   });
 
   it("is not honoured through the orchestrator: an enqueued job carrying it is fetched and delivered", async () => {
-    const origin = freshOrigin("forged-orchestrator");
+    const origin = freshProbe("forged-orchestrator");
     const orchestrator = freshOrchestrator("forged");
     const enqueued = await jobFor(origin, orchestrator.name, "forged");
     const testMode = { simulateDeliveryFailure: true };
@@ -43,8 +44,8 @@ describe.each([
   { name: "proxyFetch", start: startOrchestrated, options: () => freshOrchestrator("test-mode").options },
 ])("$name with testMode.simulateDeliveryFailure set by the origin", ({ start, options }) => {
   it("fetches, has the delivery refused at the origin's door, and answers with the TimeoutError", async () => {
-    const origin = freshOrigin("test-mode");
-    await inOrigin(origin.stub, (probe) =>
+    const origin = freshProbe("test-mode");
+    await inProbe(origin.stub, (probe) =>
       start(probe, `${API}/dropped`, probe.ctn().record($response, "dropped"), { ...options(), timeout: 300, gracePeriod: 300, testMode: { simulateDeliveryFailure: true } }),
     );
     const [outcome] = await waitForOutcomes(origin.stub, 1);

@@ -8,7 +8,8 @@ import { describe, expect, it, vi } from "vitest";
 import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
 import type { FetchOrchestratorStats } from "../../lib";
 import { orchestratorNames } from "../../lib/proxy-fetch/shards";
-import { API, expectCleanAfterEach, track } from "./harness";
+import { expectCleanAfterEach, track } from "../harness";
+import { API } from "./harness";
 
 expectCleanAfterEach();
 
