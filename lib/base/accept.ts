@@ -15,7 +15,7 @@ import { InvalidInputError } from "../errors";
 import { openDoor } from "./door";
 
 /** Resolves once the current event-loop turn is over (a zero-delay timer). */
-const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** An outcome on its way home, and until when it is worth carrying. */
 interface Homeward extends Settlement {
