@@ -49,6 +49,15 @@ export interface ExecuteOptions {
  */
 export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   assertOperationChain(chain);
+  return executeValidChain(chain, target, options);
+}
+
+/**
+ * {@link executeOperationChain} for a chain that already passed
+ * `assertOperationChain` (the door validates as it opens an envelope): every
+ * step is still checked by the security rules.
+ */
+export async function executeValidChain(chain: OperationChain, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   return withCaller(options.caller, () => run(chain, target, options), options.callId);
 }
 
