@@ -87,7 +87,7 @@ export class Deadlines {
       }
       return;
     }
-    clearTimeout(queue.timer);
+    if (queue.timer !== undefined) clearTimeout(queue.timer);
     this.#queues.delete(timeout);
   }
 
