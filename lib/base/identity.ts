@@ -47,7 +47,14 @@ export class DurableObjectIdentity {
   }
 
   get identity(): Identity {
-    return (this.#identity ??= Object.freeze({ kind: "durable-object", binding: this.#binding, name: this.#name, id: this.id }));
+    // Without undefined fields, so that an envelope carries it as plain JSON, as it is.
+    this.#identity ??= Object.freeze({
+      kind: "durable-object",
+      ...(this.#binding === undefined ? {} : { binding: this.#binding }),
+      ...(this.#name === undefined ? {} : { name: this.#name }),
+      id: this.id,
+    });
+    return this.#identity;
   }
 
   /**

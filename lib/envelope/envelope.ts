@@ -6,7 +6,7 @@
 import { assertOperationChain, describeChain, type OperationChain } from "../chains";
 import { InvalidInputError } from "../errors";
 import { describeThrown } from "../errors/internal";
-import { postprocess, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
+import { parse, postprocess, preprocess, stringify, stringifySync, type Intermediate } from "../structured-clone";
 import { oversize } from "./size";
 import { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, type EnvelopeMeta, type Identity, type OpenedEnvelope } from "./types";
 
@@ -16,28 +16,49 @@ import { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, 
  * Response with a body need {@link sealChainAsync}.
  */
 export function sealChain(chain: OperationChain, meta: EnvelopeMeta): ChainEnvelope {
-  return seal(preprocessSync(chain), meta);
-}
-
-function seal(chain: Intermediate, meta: EnvelopeMeta): ChainEnvelope {
   // One string crosses RPC faster than the objects it stands for (see ChainEnvelope).
-  return { v: ENVELOPE_VERSION, text: JSON.stringify({ chain, caller: meta.caller, callee: meta.callee, callId: meta.callId }) };
+  return { v: ENVELOPE_VERSION, text: stringifySync(partsOf(chain, meta)) };
 }
 
 /** Like {@link sealChain}, but also reads Request/Response bodies in the arguments. */
 export async function sealChainAsync(chain: OperationChain, meta: EnvelopeMeta): Promise<ChainEnvelope> {
-  return seal(await preprocess(chain), meta);
+  return { v: ENVELOPE_VERSION, text: await stringify(partsOf(chain, meta)) };
+}
+
+/**
+ * What the text holds, without the fields that are undefined: plain JSON
+ * data (the usual chain, of numbers and strings) then takes structured-clone's
+ * fast path, written as it is with no copy, and adopted as it is on arrival.
+ */
+function partsOf(chain: OperationChain, { caller, callee, callId }: EnvelopeMeta): Record<string, unknown> {
+  const parts: Record<string, unknown> = { chain };
+  if (caller !== undefined) parts.caller = definedOnly(caller);
+  if (callee !== undefined) parts.callee = definedOnly(callee);
+  if (callId !== undefined) parts.callId = callId;
+  return parts;
+}
+
+/** `object`, or a copy without its undefined fields if it has any. */
+function definedOnly<T extends object>(object: T): T {
+  for (const key in object) {
+    if (object[key] === undefined) return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+  }
+  return object;
 }
 
 /** Validates an envelope from elsewhere and returns its decoded chain. */
 export function openEnvelope(envelope: unknown): OpenedEnvelope {
-  const { chain: sealed, caller, callee, callId } = readEnvelope(envelope);
-  const chain = postprocess(sealed as Intermediate);
+  const { chain, caller, callee, callId } = readEnvelope(envelope);
   assertOperationChain(chain);
   return { chain, caller: validIdentity(caller), callee: validAddress(callee), callId: typeof callId === "string" ? callId : undefined };
 }
 
-/** The parts of an envelope's text, unchecked. @throws {InvalidInputError} for anything but a version-2 envelope holding a JSON object. */
+/**
+ * The parts of an envelope's text, decoded (structured-clone's `parse`, safe
+ * on hostile text) but not yet checked.
+ * @throws {InvalidInputError} for anything but a version-2 envelope whose text holds an object.
+ * @throws {DataCloneError} for text that is not structured-clone's.
+ */
 function readEnvelope(envelope: unknown): Record<string, unknown> {
   const version = (envelope as { v?: unknown } | null)?.v;
   if (typeof version === "number" && version !== ENVELOPE_VERSION) {
@@ -49,14 +70,9 @@ function readEnvelope(envelope: unknown): Record<string, unknown> {
   if (version !== ENVELOPE_VERSION || typeof text !== "string") {
     throw new InvalidInputError(`Malformed chain envelope: expected { v: ${ENVELOPE_VERSION}, text }. Send chains with this.lmz.call/callRaw.`);
   }
-  let parts: unknown;
-  try {
-    parts = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError(`Malformed chain envelope: its text is not JSON (${describeThrown(error)}).`, { cause: error });
-  }
+  const parts = parse(text);
   if (typeof parts !== "object" || parts === null || Array.isArray(parts)) {
-    throw new InvalidInputError("Malformed chain envelope: its text must be a JSON object { chain, caller?, callee?, callId? }.");
+    throw new InvalidInputError("Malformed chain envelope: its text must hold an object { chain, caller?, callee?, callId? }.");
   }
   return parts as Record<string, unknown>;
 }

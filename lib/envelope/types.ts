@@ -22,8 +22,8 @@ export interface Address {
 export const ENVELOPE_VERSION = 2;
 
 /**
- * What crosses a boundary when a chain runs elsewhere: one JSON text holding
- * the chain in structured-clone form ({@link Intermediate}) and the
+ * What crosses a boundary when a chain runs elsewhere: one text, in
+ * structured-clone's string form, holding the chain and the
  * {@link EnvelopeMeta}. Workers RPC carries one string faster than the
  * objects it stands for, parsing included (measured: the envelope as
  * objects costs a few percent of an RPC's time, as text nothing
@@ -32,7 +32,7 @@ export const ENVELOPE_VERSION = 2;
 export interface ChainEnvelope {
   /** Format version; bumped on incompatible changes. */
   readonly v: typeof ENVELOPE_VERSION;
-  /** `JSON.stringify({ chain, caller, callee, callId })`, `chain` in structured-clone form. */
+  /** structured-clone's `stringify({ chain, caller, callee, callId })`, without the fields that are undefined. */
   readonly text: string;
 }
 

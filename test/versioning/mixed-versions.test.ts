@@ -40,7 +40,7 @@ describe("a build meeting another Lumenize version", () => {
 
   it("answers a chain in a structured-clone format it does not read with a DataCloneError naming both versions", async () => {
     const stub = probe();
-    const error = await refusalOf(stub.__executeChain({ v: 2, text: JSON.stringify({ chain: { v: 3, json: [{ type: "get", key: "deliveries" }] } }) }));
+    const error = await refusalOf(stub.__executeChain({ v: 2, text: JSON.stringify({ v: 3, json: { chain: [{ type: "get", key: "deliveries" }] } }) }));
     expect(error.name).toBe("DataCloneError");
     expect(error.message).toMatch(/version 3 is not one this build reads \(it reads 2\); use the same Lumenize version on both sides/);
   });
