@@ -74,7 +74,11 @@ async function run(chain: OperationChain, target: object, options: ExecuteOption
         );
       }
       const args: unknown[] = [];
-      for (const arg of operation.args) args.push(await resolveArgument(arg, step, chain, target, options));
+      for (const arg of operation.args) {
+        const value = resolveArgument(arg, step, chain, target, options);
+        // Only a nested chain gives a promise: a plain value costs no microtask hop.
+        args.push(isThenable(value) ? await value : value);
+      }
       current = Reflect.apply(current, receiver, args);
       receiver = undefined;
     }
