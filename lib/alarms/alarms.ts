@@ -15,10 +15,10 @@
  * one-shots a group ran are deleted in one statement. So a firing writes
  * about one row, not a claim and a delete per schedule.
  */
-import { describeChain, executeOperationChain, getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
+import { describeChain, executeOperationChainEagerly, getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
 import { parse, stringifySync } from "../structured-clone";
 import { TimeoutError } from "../errors";
-import { Deadlines, type RunEnd } from "./deadline";
+import { DONE, Deadlines, type RunEnd } from "./deadline";
 import { AlarmsError } from "./errors";
 import { describe, MAX_TIME, nextOccurrence, recurs, scheduleOf, specOf, type When } from "./kinds";
 import { newToken, PendingOutcomes, type Due } from "./outcomes";
@@ -568,8 +568,12 @@ export class Alarms {
         let finished = true;
         if (schedule) {
           ran?.push(schedule);
-          // One await per schedule, on the handler's own wait: a firing pass runs thousands.
-          finished = row.attempts >= MAX_ATTEMPTS ? this.#crashedTooOften(claim, schedule) : this.#afterRun(claim, schedule, await this.#runHandler(row, schedule));
+          // No await for a synchronous handler, one for an asynchronous one: a firing pass runs thousands.
+          if (row.attempts >= MAX_ATTEMPTS) finished = this.#crashedTooOften(claim, schedule);
+          else {
+            const end = this.#runHandler(row, schedule);
+            finished = this.#afterRun(claim, schedule, end instanceof Promise ? await end : end);
+          }
         }
         if (finished) done.push(claim);
         else {
@@ -616,10 +620,21 @@ export class Alarms {
     return this.#drop(claim, schedule, error);
   }
 
-  /** Runs the handler, waiting for it at most {@link handlerTimeout}. */
-  #runHandler(row: AlarmRow, schedule: Schedule): Promise<RunEnd> {
+  /**
+   * Runs the handler, waiting for it at most {@link handlerTimeout}. A
+   * synchronous handler ends here, with no promise: a firing pass runs
+   * thousands, and nothing could have interrupted it anyway.
+   */
+  #runHandler(row: AlarmRow, schedule: Schedule): RunEnd | Promise<RunEnd> {
+    let run: unknown;
+    try {
+      run = executeOperationChainEagerly(schedule.operationChain, this.#host, { result: schedule });
+    } catch (error) {
+      return { kind: "threw", error };
+    }
+    if (!(run instanceof Promise)) return DONE;
     const timeout = this.#handlerTimeout;
-    return this.#deadlines.within(executeOperationChain(schedule.operationChain, this.#host, { result: schedule }), timeout, (lateEnd) => {
+    return this.#deadlines.within(run, timeout, (lateEnd) => {
       console.warn(
         `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) ${lateEnd.kind === "done" ? "finished" : "threw"} after its ${timeout} ms deadline; its run had already been counted as failed.`,
       );

@@ -13,7 +13,7 @@
 /** How a handler's run ended, as far as the waiting goes. */
 export type RunEnd = { readonly kind: "done" } | { readonly kind: "threw"; readonly error: unknown } | { readonly kind: "late" };
 
-const DONE: RunEnd = Object.freeze({ kind: "done" });
+export const DONE: RunEnd = Object.freeze({ kind: "done" });
 const LATE: RunEnd = Object.freeze({ kind: "late" });
 
 /**
