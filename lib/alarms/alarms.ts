@@ -571,8 +571,9 @@ export class Alarms {
           // No await for a synchronous handler, one for an asynchronous one: a firing pass runs thousands.
           if (row.attempts >= MAX_ATTEMPTS) finished = this.#crashedTooOften(claim, schedule);
           else {
-            const end = this.#runHandler(row, schedule);
-            finished = this.#afterRun(claim, schedule, end instanceof Promise ? await end : end);
+            const timeout = this.#handlerTimeout;
+            const end = this.#runHandler(row, schedule, timeout);
+            finished = this.#afterRun(claim, schedule, end instanceof Promise ? await end : end, timeout);
           }
         }
         if (finished) done.push(claim);
@@ -621,11 +622,11 @@ export class Alarms {
   }
 
   /**
-   * Runs the handler, waiting for it at most {@link handlerTimeout}. A
+   * Runs the handler, waiting for it at most `timeout` milliseconds. A
    * synchronous handler ends here, with no promise: a firing pass runs
    * thousands, and nothing could have interrupted it anyway.
    */
-  #runHandler(row: AlarmRow, schedule: Schedule): RunEnd | Promise<RunEnd> {
+  #runHandler(row: AlarmRow, schedule: Schedule, timeout: number): RunEnd | Promise<RunEnd> {
     let run: unknown;
     try {
       run = executeOperationChainEagerly(schedule.operationChain, this.#host, { result: schedule });
@@ -633,7 +634,6 @@ export class Alarms {
       return { kind: "threw", error };
     }
     if (!(run instanceof Promise)) return DONE;
-    const timeout = this.#handlerTimeout;
     return this.#deadlines.within(run, timeout, (lateEnd) => {
       console.warn(
         `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) ${lateEnd.kind === "done" ? "finished" : "threw"} after its ${timeout} ms deadline; its run had already been counted as failed.`,
@@ -645,10 +645,10 @@ export class Alarms {
    * After a run: whether its row is to be deleted. A row to keep was re-armed
    * here (a retry, a recurring schedule's next occurrence).
    */
-  #afterRun(claim: Claim, schedule: Schedule, end: RunEnd): boolean {
+  #afterRun(claim: Claim, schedule: Schedule, end: RunEnd, timeout: number): boolean {
     if (end.kind !== "done") {
       // A late handler's eventual end is only logged: the row is no longer its own.
-      const error = end.kind === "threw" ? end.error : new TimeoutError(`The handler did not finish within ${this.#handlerTimeout} ms (handlerTimeout).`);
+      const error = end.kind === "threw" ? end.error : new TimeoutError(`The handler did not finish within ${timeout} ms (handlerTimeout).`);
       return this.#failed(claim, schedule, error);
     }
     return recurs(claim.row.type) ? this.#nextOccurrence(claim) : true;
