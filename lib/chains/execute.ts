@@ -47,6 +47,7 @@ export interface ExecuteOptions {
  *   propagate unchanged.
  * @see https://lumenize.dev/docs/foundations/continuations
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: what the eager form throws synchronously becomes a rejection
 export async function executeOperationChain(chain: unknown, target: object, options: ExecuteOptions = {}): Promise<unknown> {
   return executeOperationChainEagerly(chain, target, options);
 }
@@ -89,7 +90,7 @@ function run(chain: OperationChain, target: object, options: ExecuteOptions, ste
       const args: unknown[] = [];
       for (let index = 0; index < operation.args.length; index++) {
         const value = resolveArgument(operation.args[index], step, chain, target, options);
-        if (isThenable(value)) return resumeCall(chain, target, options, step, { method: current, receiver, args, index, value });
+        if (isThenable(value)) return resumeCall(chain, target, options, step, { method: current as (...args: unknown[]) => unknown, receiver, args, index, value });
         args.push(value);
       }
       current = Reflect.apply(current, receiver, args);
@@ -114,7 +115,7 @@ async function resumeCall(
   target: object,
   options: ExecuteOptions,
   step: number,
-  call: { method: Function; receiver: unknown; args: unknown[]; index: number; value: unknown },
+  call: { method: (...args: unknown[]) => unknown; receiver: unknown; args: unknown[]; index: number; value: unknown },
 ): Promise<unknown> {
   const { args } = call;
   args.push(await call.value);

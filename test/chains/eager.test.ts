@@ -50,11 +50,13 @@ describe("executeOperationChainEagerly", () => {
   });
 
   it("throws synchronously what a synchronous step throws", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typo the types refuse
     expect(() => executeOperationChainEagerly(ops((ctn<Log>() as any).nope()), new Log())).toThrow(OperationChainError);
     expect(() => executeOperationChainEagerly("not a chain", new Log())).toThrow(/Malformed operation chain/);
   });
 
   it("still checks every step after an await", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a member the types refuse
     const chain = ops((ctn<Log>().later("x") as any).constructor);
     await expect(executeOperationChainEagerly(chain, new Log()) as Promise<unknown>).rejects.toThrow(/never reachable/);
   });
