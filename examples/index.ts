@@ -18,6 +18,7 @@ export { WalletDO } from "./call/wallet";
 export { RemindersDO } from "./alarms/reminders";
 export { DigestDO } from "./alarms/digest";
 export { OffersDO } from "./alarms/offers";
+export { ApprovalsDO } from "./alarms/approvals";
 export { StandupDO } from "./alarms/standup";
 export { ActivityDO } from "./alarms/activity";
 export { MonitorDO } from "./alarms/monitor";

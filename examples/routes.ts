@@ -38,6 +38,8 @@ const REMINDER_DELAY: NumberRule = { min: 0, max: 86_400, what: "seconds" };
 const OFFER_EXPIRY: NumberRule = { min: 1, max: 86_400, what: "seconds" };
 const PRICE: NumberRule = { min: 0.01, max: 1_000_000, what: "a price" };
 const TIMEOUT: NumberRule = { min: 1, max: 60_000, what: "milliseconds", integer: true };
+const APPROVAL_WINDOW: NumberRule = { min: 0.001, max: 168, what: "hours" };
+const AMOUNT: NumberRule = { min: 0.01, max: 1_000_000, what: "an amount" };
 const DEPOSIT: NumberRule = { min: 1, max: 1_000_000, what: "an amount", integer: true };
 const STRATEGIES = ["orchestrated", "simple"] as const;
 
@@ -175,6 +177,40 @@ export const sections: readonly Section[] = [
           const outcome =
             parseChoice("answer", answer, ["accept", "decline"]) === "accept" ? await offers.acceptOffer(offerId) : await offers.declineOffer(offerId);
           return Response.json({ outcome });
+        },
+      },
+      {
+        pattern: /^\/alarms\/(?<name>[^/]+)\/expense\/(?<expenseId>[^/]+)$/,
+        example: "/alarms/ada/expense/e1?amount=42&hours=48",
+        description: "ApprovalsDO files an expense that waits for approval (?hours=<window>); returns the approval link with its token",
+        async handle(request, env, { name, expenseId }) {
+          const query = new URL(request.url).searchParams;
+          const amount = numberParam(query, "amount", 42, AMOUNT);
+          const filed = await env.APPROVALS.getByName(name).submitExpense(expenseId, amount, numberParam(query, "hours", 48, APPROVAL_WINDOW));
+          const expense = `/alarms/${encodeURIComponent(name)}/expense/${encodeURIComponent(expenseId)}`;
+          if (filed === "already filed") return Response.json({ filed: false, note: `Expense ${JSON.stringify(expenseId)} was filed already.`, expenses: `/alarms/${encodeURIComponent(name)}/expenses` });
+          return Response.json({ filed: true, deadline: new Date(filed.deadline).toISOString(), approve: `${expense}/approve?token=${filed.token}&by=Grace` });
+        },
+      },
+      {
+        pattern: /^\/alarms\/(?<name>[^/]+)\/expense\/(?<expenseId>[^/]+)\/approve$/,
+        example: "/alarms/ada/expense/e1/approve?token=<token>&by=Grace",
+        description: "Approves the expense with the link's token: it decides only if it comes first, with the right token",
+        async handle(request, env, { name, expenseId }) {
+          const query = new URL(request.url).searchParams;
+          const approvals = env.APPROVALS.getByName(name);
+          const approved = await approvals.approve(expenseId, textParam(query, "token", "<token>"), textParam(query, "by", "Grace"));
+          if (approved) return Response.json({ approved });
+          // A wrong token, an expense decided already (approved, or rejected at its deadline), or the index page's <token>.
+          return Response.json({ approved, note: "Not approved: the token is wrong, or the expense was decided already.", expenses: await approvals.log() });
+        },
+      },
+      {
+        pattern: /^\/alarms\/(?<name>[^/]+)\/expenses$/,
+        example: "/alarms/ada/expenses",
+        description: "ApprovalsDO's decided expenses",
+        async handle(_request, env, { name }) {
+          return Response.json({ expenses: await env.APPROVALS.getByName(name).log() });
         },
       },
     ],

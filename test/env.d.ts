@@ -19,6 +19,7 @@ declare namespace Cloudflare {
   }
 }
 // The generated global `Env` extends only the examples' bindings; tests see the fixtures' too.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface, to merge with the global one
 interface Env extends Cloudflare.Env {}
 
 // Types `exports` from "cloudflare:workers" (the test worker's own loopback bindings).

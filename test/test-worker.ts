@@ -5,7 +5,7 @@
  * exports without following `export *`.
  */
 export { default, CounterDO, GreeterWorker, ImpatientUserDO, ProfileDO, RemindersDO, UserDO } from "../examples/index";
-export { DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
+export { ApprovalsDO, DigestDO, FetchExecutor, FetchOrchestrator, OffersDO, WeatherDO } from "../examples/index";
 export { ActivityDO, MonitorDO, StandupDO } from "../examples/index";
 export { LedgerDO, TellerDO } from "../examples/index";
 export { BankDO, ShopDO } from "../examples/errors/checkout";

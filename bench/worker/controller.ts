@@ -55,8 +55,8 @@ export interface BatchResult {
   readonly firstError?: string;
 }
 
-/** An experiment method: fires `size` operations at once, resolves when all have settled. */
-export type ExperimentMethod = (size: number, params: Readonly<Record<string, unknown>>) => Promise<Outcome>;
+/** An experiment method: fires `size` operations at once, resolves when all have settled (returns, if it runs them synchronously). */
+export type ExperimentMethod = (size: number, params: Readonly<Record<string, unknown>>) => Outcome | Promise<Outcome>;
 
 /** How long a batch may take before it is reported with what completed so far. */
 const BATCH_TIMEOUT_MS = 60_000;
@@ -135,6 +135,7 @@ export abstract class ExperimentController<Env = unknown> extends LumenizeBase<E
   protected openBatch(size: number): Batch {
     const batch = new Batch(size);
     this.#batches.set(batch.id, batch);
+    // Safe to drop: `done` only ever resolves (at the last arrival or the batch timeout).
     void batch.done.then(() => this.#batches.delete(batch.id));
     return batch;
   }

@@ -82,7 +82,7 @@ export class CloneBenchDO extends ExperimentController<BenchEnv> {
   }
 
   /** `size` round trips of the payload through a synchronous `roundTrip`, one after another. */
-  protected async roundTrips(size: number, params: Params, roundTrip: (value: unknown) => unknown): Promise<Outcome> {
+  protected roundTrips(size: number, params: Params, roundTrip: (value: unknown) => unknown): Outcome {
     const value = this.payload(params);
     let last: unknown;
     for (let i = 0; i < size; i++) last = roundTrip(value);
@@ -102,17 +102,17 @@ export class CloneBenchDO extends ExperimentController<BenchEnv> {
   }
 
   /** `stringifySync(value)` then `parse(text)`: the same, without the promise (what alarms and proxy-fetch use). */
-  viaStringifySync(size: number, params: Params): Promise<Outcome> {
+  viaStringifySync(size: number, params: Params): Outcome {
     return this.roundTrips(size, params, (value) => parse(stringifySync(value)));
   }
 
   /** The platform's `structuredClone` (in memory: it yields no string to store or send). */
-  viaStructuredClone(size: number, params: Params): Promise<Outcome> {
+  viaStructuredClone(size: number, params: Params): Outcome {
     return this.roundTrips(size, params, (value) => structuredClone(value));
   }
 
   /** `JSON.stringify` then `JSON.parse` (JSON-safe payloads only). */
-  viaJson(size: number, params: Params): Promise<Outcome> {
+  viaJson(size: number, params: Params): Outcome {
     return this.roundTrips(size, params, (value) => JSON.parse(JSON.stringify(value)));
   }
 }

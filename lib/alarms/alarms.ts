@@ -15,10 +15,10 @@
  * one-shots a group ran are deleted in one statement. So a firing writes
  * about one row, not a claim and a delete per schedule.
  */
-import { describeChain, executeOperationChain, getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
+import { describeChain, executeOperationChainEagerly, getOperationChain, hasPlaceholder, type AnyChain, type OperationChain } from "../chains";
 import { parse, stringifySync } from "../structured-clone";
 import { TimeoutError } from "../errors";
-import { Deadlines } from "./deadline";
+import { DONE, Deadlines, type RunEnd } from "./deadline";
 import { AlarmsError } from "./errors";
 import { describe, MAX_TIME, nextOccurrence, recurs, scheduleOf, specOf, type When } from "./kinds";
 import { newToken, PendingOutcomes, type Due } from "./outcomes";
@@ -517,7 +517,7 @@ export class Alarms {
         after = group.after;
         left -= group.rows.length;
         claimed ||= group.rows.length > 0;
-        await this.#runGroup(group.rows, started, ran);
+        await this.#runGroup(pass, group.rows, started, ran);
       }
     } finally {
       if (claimed) this.#table.release(pass.id);
@@ -528,21 +528,19 @@ export class Alarms {
 
   /**
    * Claims a group among `candidates` (consecutive rows of a page): those
-   * that neither this pass touched (made or ran) nor another pass holds. A
+   * that neither this pass touched (made, or ran and kept) nor another pass
+   * holds; with neither, which is the common case, all of them. A
    * row that failed or crashed before runs in a group of its own, so a crash
    * is counted against it alone. Records the group's ids for a crash to find,
    * and returns it with the key to read on from.
    */
-  #claimGroup(pass: Pass, candidates: readonly AlarmRow[]): { rows: AlarmRow[]; after: Due } {
-    const runnable = candidates.filter((row) => !pass.touched.has(row.id) && !this.#claims.has(row.id));
+  #claimGroup(pass: Pass, candidates: readonly AlarmRow[]): { rows: readonly AlarmRow[]; after: Due } {
+    const runnable = pass.touched.size === 0 && this.#claims.size === 0 ? candidates : candidates.filter((row) => !pass.touched.has(row.id) && !this.#claims.has(row.id));
     const suspect = runnable.findIndex((row) => row.attempts > 0);
     const rows = suspect === -1 ? runnable : runnable.slice(0, Math.max(suspect, 1));
     const last = rows.at(-1) ?? candidates.at(-1)!;
     if (rows.length > 0) {
-      for (const row of rows) {
-        this.#claims.set(row.id, { row, started: false, detached: false });
-        pass.touched.add(row.id);
-      }
+      for (const row of rows) this.#claims.set(row.id, { row, started: false, detached: false });
       this.#table.claim(pass.id, rows.map((row) => row.id));
     }
     return { rows, after: { time: last.time, id: last.id } };
@@ -553,7 +551,7 @@ export class Alarms {
    * at the end, or at once after a handler during which time passed (it
    * awaited I/O: a crash from then on would otherwise re-run it).
    */
-  async #runGroup(rows: readonly AlarmRow[], started: number, ran: Fired[] | undefined): Promise<void> {
+  async #runGroup(pass: Pass, rows: readonly AlarmRow[], started: number, ran: Fired[] | undefined): Promise<void> {
     const done: Claim[] = [];
     let clock = Date.now();
     try {
@@ -566,10 +564,24 @@ export class Alarms {
         }
         if (Date.now() - started >= INVOCATION_BUDGET_MS) break;
         claim.started = true;
-        const { schedule, finished } = await this.#runOne(claim);
-        if (schedule) ran?.push(schedule);
+        const schedule = this.#readBack(claim);
+        let finished = true;
+        if (schedule) {
+          ran?.push(schedule);
+          // No await for a synchronous handler, one for an asynchronous one: a firing pass runs thousands.
+          if (row.attempts >= MAX_ATTEMPTS) finished = this.#crashedTooOften(claim, schedule);
+          else {
+            const timeout = this.#handlerTimeout;
+            const end = this.#runHandler(row, schedule, timeout);
+            finished = this.#afterRun(claim, schedule, end instanceof Promise ? await end : end, timeout);
+          }
+        }
         if (finished) done.push(claim);
-        else this.#claims.delete(row.id);
+        else {
+          // Kept (re-armed, or detached): a later page of this pass may meet it again.
+          pass.touched.add(row.id);
+          this.#claims.delete(row.id);
+        }
         if (Date.now() !== clock) {
           this.#finish(done);
           clock = Date.now();
@@ -590,38 +602,56 @@ export class Alarms {
     done.length = 0;
   }
 
-  /**
-   * Runs one claimed schedule. Returns the schedule it ran (if it could be
-   * read back), and whether its row is to be deleted; a row to keep was
-   * re-armed here (a retry, a recurring schedule's next occurrence).
-   */
-  async #runOne(claim: Claim): Promise<{ schedule?: Schedule; finished: boolean }> {
+  /** The claimed row as the schedule to run; `undefined` if it cannot be read back (it is then dropped, with a dead letter). */
+  #readBack(claim: Claim): Schedule | undefined {
     const { row } = claim;
-    let schedule: Schedule;
     try {
-      schedule = toSchedule(row);
+      return toSchedule(row);
     } catch (error) {
       console.error(`[lumenize] alarms: schedule "${row.id}" could not be read back and was dropped.`, error);
       this.#deadLetter(row, error);
-      return { finished: true };
+      return undefined;
     }
-    if (row.attempts >= MAX_ATTEMPTS) {
-      // Only crashes count up to here: the instance died in this handler every time.
-      const error = new AlarmsError(`Schedule "${row.id}" was running each of the ${row.attempts} times its Durable Object crashed.`);
-      return { finished: this.#drop(claim, schedule, error) };
+  }
+
+  /** A schedule its instance crashed in every time it ran: dropped without running again. Returns whether to delete the row. */
+  #crashedTooOften(claim: Claim, schedule: Schedule): boolean {
+    // Only crashes count up to here: the instance died in this handler every time.
+    const error = new AlarmsError(`Schedule "${claim.row.id}" was running each of the ${claim.row.attempts} times its Durable Object crashed.`);
+    return this.#drop(claim, schedule, error);
+  }
+
+  /**
+   * Runs the handler, waiting for it at most `timeout` milliseconds. A
+   * synchronous handler ends here, with no promise: a firing pass runs
+   * thousands, and nothing could have interrupted it anyway.
+   */
+  #runHandler(row: AlarmRow, schedule: Schedule, timeout: number): RunEnd | Promise<RunEnd> {
+    let run: unknown;
+    try {
+      run = executeOperationChainEagerly(schedule.operationChain, this.#host, { result: schedule });
+    } catch (error) {
+      return { kind: "threw", error };
     }
-    const timeout = this.#handlerTimeout;
-    const end = await this.#deadlines.within(executeOperationChain(schedule.operationChain, this.#host, { result: schedule }), timeout, (lateEnd) => {
+    if (!(run instanceof Promise)) return DONE;
+    return this.#deadlines.within(run, timeout, (lateEnd) => {
       console.warn(
         `[lumenize] alarms: schedule "${row.id}" (${describeChain(schedule.operationChain)}) ${lateEnd.kind === "done" ? "finished" : "threw"} after its ${timeout} ms deadline; its run had already been counted as failed.`,
       );
     });
+  }
+
+  /**
+   * After a run: whether its row is to be deleted. A row to keep was re-armed
+   * here (a retry, a recurring schedule's next occurrence).
+   */
+  #afterRun(claim: Claim, schedule: Schedule, end: RunEnd, timeout: number): boolean {
     if (end.kind !== "done") {
       // A late handler's eventual end is only logged: the row is no longer its own.
       const error = end.kind === "threw" ? end.error : new TimeoutError(`The handler did not finish within ${timeout} ms (handlerTimeout).`);
-      return { schedule, finished: this.#failed(claim, schedule, error) };
+      return this.#failed(claim, schedule, error);
     }
-    return { schedule, finished: recurs(row.type) ? this.#nextOccurrence(claim) : true };
+    return recurs(claim.row.type) ? this.#nextOccurrence(claim) : true;
   }
 
   /** A run that threw or overran: retried with backoff, or dropped after the last attempt. Returns whether to delete the row. */
@@ -738,6 +768,7 @@ export class Alarms {
 /** A firing pass: what it made or ran is not run again before the next. */
 interface Pass {
   readonly id: number;
+  /** Ids made during the pass, or run and kept by it (re-armed); a one-shot it ran is deleted, so it cannot come back. */
   readonly touched: Set<string>;
 }
 

@@ -21,7 +21,7 @@ export type {
   ResultPlaceholder,
 } from "./types";
 export { ctn, getOperationChain, placeholder, bindResult, hasPlaceholder, fillPlaceholders } from "./record";
-export { executeOperationChain, runContinuation, type ExecuteOptions } from "./execute";
+export { executeOperationChain, executeOperationChainEagerly, runContinuation, type ExecuteOptions } from "./execute";
 export { assertOperationChain } from "./validate";
 export { describeChain } from "./describe";
 export { OperationChainError } from "./errors";

@@ -28,7 +28,6 @@ export function assertOperationChain(value: unknown, depth = 0): asserts value i
   if (depth > MAX_NESTING) {
     throw new OperationChainError(`Malformed operation chain: chains nested more than ${MAX_NESTING} deep in arguments.`);
   }
-  const holeInChain = (hole: string) => new OperationChainError(`Malformed operation chain: the operations array ${hole}; send every operation.`);
   eachElement(value, holeInChain, (operation, step) => {
     if (typeof operation !== "object" || operation === null) {
       throw malformed(step, `expected an operation object, got ${kindOf(operation)}`);
@@ -76,6 +75,11 @@ function assertArgument(arg: unknown, step: number, index: number, depth: number
     return;
   }
   throw malformed(step, `argument ${index} has keys [${keys.join(", ")}]; expected exactly one of value, chain, placeholder`);
+}
+
+// A function of its own, not a closure per call: bundlers that keep names (wrangler does) pay a defineProperty for each named closure made.
+function holeInChain(hole: string): OperationChainError {
+  return new OperationChainError(`Malformed operation chain: the operations array ${hole}; send every operation.`);
 }
 
 function malformed(step: number, problem: string): OperationChainError {

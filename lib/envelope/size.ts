@@ -9,7 +9,7 @@
 export const RPC_MESSAGE_LIMIT = 32 * 1024 * 1024;
 
 /** Any character outside Latin-1 makes V8 keep (and send) a string as two bytes per character. */
-const TWO_BYTE = /[^\u0000-\u00ff]/;
+const TWO_BYTE = /[\u0100-\uffff]/;
 
 /**
  * The size, in bytes, of `value` in the serialized form Workers RPC sends

@@ -1,23 +1,26 @@
 /**
  * Runs exactly the code the "Alarms" docs page shows (examples/alarms:
  * reminders.ts, digest.ts, offers.ts), and its routes. The page shows this
- * file's regions "trigger" and "platform-alarm".
+ * file's region "trigger", a test a user can copy.
  */
-// #region trigger, platform-alarm
-import { exports } from "cloudflare:workers";
+// #region trigger
+import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { LumenizeBase } from "lumenize-do";
 import type { DigestDO } from "../../examples/alarms/digest";
 import type { RemindersDO } from "../../examples/alarms/reminders";
-import { expectCleanAfterEach, fresh } from "../harness";
+// #endregion trigger
+// How this repo tests itself: each test's objects are checked for leftovers after it.
+import { expectCleanAfterEach, fresh, track } from "../harness";
 
 expectCleanAfterEach();
 
+// #region trigger
 /** Inside the DO, as a test would: run the next `count` schedules now (or what is due). */
 const trigger = <T extends LumenizeBase>(stub: DurableObjectStub<T>, count?: number) =>
   runInDurableObject(stub, async (instance: T) => (await instance.lmz.alarms.triggerAlarms(count)).map((schedule) => schedule.id));
-// #endregion trigger, platform-alarm
+// #endregion trigger
 
 const app = (exports as unknown as { default: { fetch(url: string): Promise<Response> } }).default;
 
@@ -37,7 +40,6 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await stub.pending()).toEqual([]);
   });
 
-  // #region platform-alarm
   it("delivers an overdue reminder when runDurableObjectAlarm fires the platform alarm", async () => {
     const { stub } = fresh("REMINDERS", "overdue");
     const id = await stub.remind("stretch", 3_600);
@@ -48,7 +50,6 @@ describe("the alarms page example: RemindersDO", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stub.log()).toEqual([{ kind: "reminder", id, text: "stretch" }]);
   });
-  // #endregion platform-alarm
 
   it("lists pending reminders soonest first, and a cancelled one never fires", async () => {
     const { stub } = fresh("REMINDERS", "cancel");
@@ -93,7 +94,10 @@ describe("the alarms page example: OffersDO", () => {
 
   // #region trigger
   it("lets the expiry win when nobody answered, and its follow-up, scheduled in the handler, fires later", async () => {
-    const { stub } = fresh("OFFERS", "offer-expired");
+    const stub = env.OFFERS.getByName("offer-expired");
+  // #endregion trigger
+    track("OFFERS/offer-expired", () => env.OFFERS.getByName("offer-expired"));
+  // #region trigger
     await stub.makeOffer("o2", 40, 60);
     expect(await trigger(stub, 1)).toEqual(["offer:o2"]);
     expect(await stub.acceptOffer("o2")).toBe("too late");

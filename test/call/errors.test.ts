@@ -100,6 +100,7 @@ describe("errors reach the caller where it will see them", () => {
   it("delivers an unknown remote method as an Error naming it", async () => {
     const { stub } = freshProbe();
     await inProbe(stub, (probe) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typo the types refuse
       const remote = (probe.ctn<ProbeDO>() as any).sqare(2);
       probe.lmz.call("PROBE", "typo-target", remote, probe.ctn().record(remote, "typo"));
     });
@@ -111,6 +112,7 @@ describe("errors reach the caller where it will see them", () => {
   it("delivers a refused member as an Error, without touching it", async () => {
     const { stub } = freshProbe();
     await inProbe(stub, (probe) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a member the types hide
       const remote = (probe.ctn<ProbeDO>() as any).ctx.storage.deleteAll();
       probe.lmz.call("PROBE", "refusing-target", remote, probe.ctn().record(remote, "refused"));
     });

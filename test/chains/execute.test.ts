@@ -4,6 +4,7 @@ import { ctn, executeOperationChain, getOperationChain, OperationChainError, pla
 class Shelf {
   books = new Map<string, { title: string; tags: string[] }>([["b1", { title: "Dune", tags: ["sf"] }]]);
   calls = 0;
+  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: chains must await a Promise between steps
   async getBook(id: string) {
     this.calls++;
     const book = this.books.get(id);
@@ -52,16 +53,19 @@ describe("executeOperationChain", () => {
   });
 
   it("names the step of an unknown member", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typo the types refuse
     const chain = ops((ctn<Shelf>() as any).getBok("b1"));
     await expect(run(chain)).rejects.toThrow(OperationChainError);
     await expect(run(chain)).rejects.toThrow(/step 0 \(getBok\): the target has no member "getBok"/);
   });
 
   it("says when a step calls something that is not a function", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- calling a getter, which the types refuse
     await expect(run(ops((ctn<Shelf>() as any).size()))).rejects.toThrow(/step 1: size is not a function/);
   });
 
   it("says when a step reads through undefined", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a member the types refuse
     const chain = ops((ctn<Shelf>() as any).getBook("b1").missing.deeper);
     await expect(run(chain)).rejects.toThrow(/the target has no member "missing"/);
   });

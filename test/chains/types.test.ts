@@ -2,6 +2,7 @@
  * Type-level tests: `tsc --noEmit` (part of `npm test`) fails if a line
  * marked `@ts-expect-error` compiles, so each one proves a mistake is caught.
  */
+/* eslint-disable @typescript-eslint/no-unused-expressions -- a bare member read is how these lines ask tsc whether it is allowed */
 import { describe, expectTypeOf, it } from "vitest";
 import { ctn, type ChainBrand } from "../../lib/chains";
 import type { PLATFORM_HANDLERS } from "../../lib/chains/security";

@@ -50,6 +50,7 @@ describe("bad input at the call site", () => {
   it("refuses a request whose body was already read", async () => {
     for (const attempt of both((fetcher, probe, options) => {
       const request = new Request(`${API}/a`, { method: "POST", body: "once" });
+      // Left reading on purpose: the body is in use, which is what the fetcher must refuse; the text is not needed.
       void request.text();
       return fetcher(probe, request, probe.ctn().record($response, "x"), options);
     })) {

@@ -13,7 +13,7 @@ import type { ProbeDO } from "../fixtures/probe";
 import { waitForAtLeast } from "../wait";
 import { muteLogs } from "../logs";
 import { expectCleanAfterEach, freshProbe, inProbe, sleep } from "../harness";
-import { API, freshOrchestrator, waitForOutcomes, startOrchestrated, startSimple, type Start } from "./harness";
+import { API, freshOrchestrator, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
 

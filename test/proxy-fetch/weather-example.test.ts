@@ -1,11 +1,14 @@
 /**
  * Runs exactly the code the "proxy-fetch" docs page shows
  * (examples/proxy-fetch): WeatherDO asks for forecasts through both
- * strategies, against the test internet, and keeps what came back.
+ * strategies, against the test internet, and keeps what came back. The
+ * page shows region "user-test", tests a user can copy.
  */
+// #region user-test
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Report, WeatherDO } from "../../examples/proxy-fetch/weather";
+// #endregion user-test
 import type { FetchOrchestratorStats } from "../../lib";
 import { orchestratorNames } from "../../lib/proxy-fetch/shards";
 import { expectCleanAfterEach, track } from "../harness";
@@ -18,12 +21,19 @@ const app = (exports as unknown as { default: { fetch(url: string): Promise<Resp
 let counter = 0;
 function freshWeather(prefix: string) {
   const name = `weather-${prefix}-${counter++}`;
-  track(`WEATHER/${name}`, () => env.WEATHER.getByName(name));
-  // The example uses the default orchestrator shards: they must end with no jobs and no alarm too.
-  for (const shard of orchestratorNames()) track(`FETCH_ORCHESTRATOR/${shard}`, () => env.FETCH_ORCHESTRATOR.getByName(shard));
+  trackWeather(name);
   return { name, weather: env.WEATHER.getByName(name) };
 }
 
+/** Adds a WeatherDO to the clean-after-each check (how this repo tests itself). */
+function trackWeather(name: string): void {
+  track(`WEATHER/${name}`, () => env.WEATHER.getByName(name));
+  // The example uses the default orchestrator shards: they must end with no jobs and no alarm too.
+  for (const shard of orchestratorNames()) track(`FETCH_ORCHESTRATOR/${shard}`, () => env.FETCH_ORCHESTRATOR.getByName(shard));
+}
+
+// #region user-test
+/** The reports the continuation kept, once there are `count` of them. */
 function reportsOf(weather: DurableObjectStub<WeatherDO>, count: number): Promise<Report[]> {
   return vi.waitFor(
     async () => {
@@ -35,20 +45,37 @@ function reportsOf(weather: DurableObjectStub<WeatherDO>, count: number): Promis
     { timeout: 10_000, interval: 20 },
   );
 }
+// #endregion user-test
 
 describe("the proxy-fetch page example: WeatherDO", () => {
+  // #region user-test
+  it("delivers the response to the continuation, whatever its status", async () => {
+    const weather = env.WEATHER.getByName("oslo");
+  // #endregion user-test
+    trackWeather("oslo");
+  // #region user-test
+    // The test's outbound service plays the API: ?status= sets the status it answers with.
+    await weather.forecastSimple("Oslo", "https://api.example.test/forecast/Oslo?status=503");
+    const [report] = await reportsOf(weather, 1);
+    expect(report).toMatchObject({ city: "Oslo", status: 503, body: { path: "/forecast/Oslo" } });
+  });
+
+  it("delivers a TimeoutError when the API is slower than the timeout", async () => {
+    const weather = env.WEATHER.getByName("lima");
+  // #endregion user-test
+    trackWeather("lima");
+  // #region user-test
+    await weather.forecastWithin("Lima", "https://api.example.test/forecast/Lima?delay=3000", 200, true);
+    const [report] = await reportsOf(weather, 1);
+    expect(report.error?.name).toBe("TimeoutError");
+  });
+  // #endregion user-test
+
   it("gets a forecast through the orchestrator (proxyFetch)", async () => {
     const { weather } = freshWeather("orchestrated");
     const requestId = await weather.forecast("Paris", `${API}/forecast/Paris`);
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await reportsOf(weather, 1)).toEqual([{ city: "Paris", status: 200, body: expect.objectContaining({ path: "/forecast/Paris", method: "GET" }) }]);
-  });
-
-  it("gets a forecast with one alarm as the only record (proxyFetchSimple)", async () => {
-    const { weather } = freshWeather("simple");
-    await weather.forecastSimple("Oslo", `${API}/forecast/Oslo?status=503`);
-    // Any status is a Response: the continuation decides what a 503 means.
-    expect(await reportsOf(weather, 1)).toEqual([{ city: "Oslo", status: 503, body: expect.objectContaining({ path: "/forecast/Oslo" }) }]);
   });
 
   it("reports the executor's timeout as a TimeoutError naming the url", async () => {
