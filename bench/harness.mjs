@@ -54,13 +54,13 @@ export async function startBench({ config = path.join(repoRoot, 'bench/wrangler.
   return {
     url,
     /** Runs one batch on a controller; resolves with its BatchResult plus `clientMs`. */
-    async batch({ binding, instance = 'bench', method, size, params = {} }) {
+    async batch({ binding, instance = 'bench', method, size, batches, params = {} }) {
       const sent = performance.now();
       const cpuBefore = workerdCpuMs();
       const response = await fetch(new URL('/batch', url), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ binding, instance, method, size, params }),
+        body: JSON.stringify({ binding, instance, method, size, batches, params }),
         // A hung batch fails the run instead of hanging it.
         signal: AbortSignal.timeout(180_000),
       });
@@ -196,6 +196,7 @@ export async function runExperiment(bench, experiment, { quick = false, params =
           instance: experiment.instance ?? experiment.id,
           method: experiment.variants[variant],
           size: testCase.size,
+          batches: testCase.batches,
           params: { ...testCase.params, ...params },
         });
         if (result.completed !== result.size || result.failed !== 0) {
@@ -204,6 +205,8 @@ export async function runExperiment(bench, experiment, { quick = false, params =
         if (round >= 0) runs[variant].push(result);
       }
     }
+    // A case with `batches` runs that many batches per round, timed together.
+    const ops = testCase.size * (testCase.batches ?? 1);
     const summary = {};
     for (const variant of variants) {
       const elapsed = runs[variant].map((r) => r.elapsedMs);
@@ -212,8 +215,8 @@ export async function runExperiment(bench, experiment, { quick = false, params =
       summary[variant] = {
         elapsedMs: summarize(elapsed),
         clientMs: summarize(runs[variant].map((r) => r.clientMs)),
-        perOpUs: summarize(elapsed.map((ms) => (ms * 1000) / testCase.size)),
-        opsPerSec: summarize(elapsed.map((ms) => (ms > 0 ? (testCase.size * 1000) / ms : Infinity))),
+        perOpUs: summarize(elapsed.map((ms) => (ms * 1000) / ops)),
+        opsPerSec: summarize(elapsed.map((ms) => (ms > 0 ? (ops * 1000) / ms : Infinity))),
         phases,
         cpuMs: summarize(runs[variant].map((r) => r.cpuMs)),
         runs: runs[variant].map(({ elapsedMs, clientMs, cpuMs, completed, failed, phases: p }) => ({ elapsedMs, clientMs: round1(clientMs), cpuMs: round1(cpuMs), completed, failed, phases: p })),
@@ -229,7 +232,7 @@ export async function runExperiment(bench, experiment, { quick = false, params =
         ratios[variant] = summarize(perRound);
       }
     }
-    const entry = { label: testCase.label, size: testCase.size, params: testCase.params, baseline, variants: summary, ratios, problems };
+    const entry = { label: testCase.label, size: testCase.size, batches: testCase.batches, params: testCase.params, baseline, variants: summary, ratios, problems };
     log(entry);
     cases.push(entry);
   }

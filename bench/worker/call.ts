@@ -16,6 +16,7 @@ import { bindResult, executeOperationChain, fillPlaceholders, getOperationChain,
 import { chainFrom } from "../../lib/chains/internal";
 import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
 import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
+import { Deadlines } from "../../lib/call/deadlines";
 import { ExperimentController, type Batch, type Outcome } from "./controller";
 import type { BenchEnv } from "./env";
 
@@ -173,7 +174,8 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
     await time("execute chain", () => executeOperationChain(remoteChain, this, { caller: meta.caller }));
     await time("seal outcome", () => sealOutcome(remoteChain, Promise.resolve(9)));
     await time("open outcome", () => openOutcome(outcome));
-    await time("timeout timer", () => clearTimeout(setTimeout(() => {}, 30_000)));
+    const deadlines = new Deadlines();
+    await time("timeout", () => deadlines.race(Promise.resolve(9), 30_000, () => new Error("timed out"), () => {}));
     await time("run continuation", () => executeOperationChain(continuation, this, { result: 9 }));
     return { completed: size, phases };
   }

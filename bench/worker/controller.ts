@@ -20,6 +20,12 @@ export interface BatchRequest {
   readonly method: string;
   /** How many operations to fire at once (for CPU loops: iterations). */
   readonly size: number;
+  /**
+   * How many such batches to run one after another, timed together (default
+   * 1): the clock ticks in whole milliseconds, so a batch of a few
+   * milliseconds is timed by repeating it, not alone.
+   */
+  readonly batches?: number;
   /** Anything the method needs, from the experiment's config entry. */
   readonly params?: Readonly<Record<string, unknown>>;
 }
@@ -38,11 +44,13 @@ export interface Outcome {
 
 /** What the controller sends back to the client. */
 export interface BatchResult {
+  /** Operations in all the batches: `size` × `batches`. */
   readonly size: number;
   readonly completed: number;
   readonly failed: number;
   /** Wall clock from just before the first send to the last completion, in milliseconds. */
   readonly elapsedMs: number;
+  /** Each phase's mean over the batches. */
   readonly phases: Readonly<Record<string, number>>;
   readonly firstError?: string;
 }
@@ -96,20 +104,31 @@ export class Batch {
 export abstract class ExperimentController<Env = unknown> extends LumenizeBase<Env> {
   readonly #batches = new Map<string, Batch>();
 
-  /** Runs one batch of `request.method` and times it. */
+  /** Runs `request.batches` batches of `request.method`, one after another, and times them together. */
   async runBatch(request: BatchRequest): Promise<BatchResult> {
     const method = this.#experiment(request.method);
     if (!(Number.isInteger(request.size) && request.size >= 0)) {
       throw new RangeError(`Invalid batch size ${request.size}: give a whole number, 0 or more.`);
     }
+    const batches = request.batches ?? 1;
+    if (!(Number.isInteger(batches) && batches >= 1)) throw new RangeError(`Invalid batches ${batches}: give a whole number, 1 or more.`);
     // Local workerd's clock runs during CPU work too. Deployed, Date.now() is
     // frozen between I/O, so only batches that end on awaited I/O (RPC, an
     // alarm) would time right there; pure CPU loops would read 0.
+    let completed = 0;
+    let failed = 0;
+    let firstError: string | undefined;
+    const phases: Record<string, number> = {};
     const started = Date.now();
-    const outcome = await method.call(this, request.size, request.params ?? {});
+    for (let batch = 0; batch < batches; batch++) {
+      const outcome = await method.call(this, request.size, request.params ?? {});
+      completed += outcome.completed;
+      failed += outcome.failed ?? 0;
+      firstError ??= outcome.firstError;
+      for (const [name, ms] of Object.entries(outcome.phases ?? {})) phases[name] = (phases[name] ?? 0) + ms / batches;
+    }
     const elapsedMs = Date.now() - started;
-    const { completed, failed = 0, phases = {}, firstError } = outcome;
-    return { size: request.size, completed, failed, elapsedMs, phases, ...(firstError ? { firstError } : {}) };
+    return { size: request.size * batches, completed, failed, elapsedMs, phases, ...(firstError ? { firstError } : {}) };
   }
 
   /** Opens a batch whose operations report back through {@link arrived}. */

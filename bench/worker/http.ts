@@ -1,8 +1,9 @@
 /**
  * The HTTP face of a bench Worker, which `bench/harness.mjs` drives:
  *
- * - `POST /batch` with `{ binding, instance, method, size, params }` runs one
- *   batch on the named ExperimentController and answers with its BatchResult;
+ * - `POST /batch` with `{ binding, instance, method, size, batches?, params }`
+ *   runs that many batches on the named ExperimentController and answers
+ *   with their BatchResult;
  * - `GET <route>` answers with the JSON of one of the Worker's `info` routes
  *   (an experiment's `info` in `bench/experiments.mjs`);
  * - `GET /ping` answers "ok".
@@ -24,9 +25,9 @@ export function benchHandler<Env>(info: Readonly<Record<string, (env: Env) => Pr
       const url = new URL(request.url);
       try {
         if (request.method === "POST" && url.pathname === "/batch") {
-          const { binding, instance, method, size, params } = (await request.json()) as BatchPost;
+          const { binding, instance, method, size, batches, params } = (await request.json()) as BatchPost;
           const stub = controller(env, binding, instance) as unknown as Controller;
-          return Response.json(await stub.runBatch({ method, size, params }));
+          return Response.json(await stub.runBatch({ method, size, batches, params }));
         }
         if (url.pathname === "/ping") return new Response("ok");
         const route = Object.hasOwn(info, url.pathname) ? info[url.pathname] : undefined;

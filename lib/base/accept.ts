@@ -10,12 +10,13 @@
  * deadlines if the caller cannot be reached.
  */
 import { collect, deliverAll, isDelivery, originNamespace, type HandOver, type Settlement } from "../delivery";
-import type { Address } from "../envelope";
+import { openEnvelope, type Address, type OpenedEnvelope } from "../envelope";
 import { InvalidInputError } from "../errors";
-import { openDoor } from "./door";
+import { describeThrown } from "../errors/internal";
+import { enterDoor } from "./door";
 
 /** Resolves once the current event-loop turn is over (a zero-delay timer). */
-const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+export const endOfTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** An outcome on its way home, and until when it is worth carrying. */
 interface Homeward extends Settlement {
@@ -39,7 +40,14 @@ export function acceptChains(
     throw new InvalidInputError("Malformed durable calls: __acceptChains takes an array of { envelope, delivery }, as this.lmz.call(..., { durable: true }) sends.");
   }
   return handOvers.map((handOver: Partial<HandOver> | null) => {
-    const callId = (handOver?.envelope as { callId?: unknown } | undefined)?.callId;
+    let opened: OpenedEnvelope;
+    try {
+      opened = openEnvelope(handOver?.envelope);
+    } catch (error) {
+      // Without an envelope that opens there is no call id to answer under: refuse, nothing runs.
+      return `malformed: the envelope does not open (${describeThrown(error)})`;
+    }
+    const callId = opened?.callId;
     const delivery = handOver?.delivery;
     if (typeof callId !== "string" || callId === "" || !isDelivery(delivery)) {
       return "malformed: a durable call is { envelope with a callId, delivery: { origin: { binding, id, name? }, token, deadline } }";
@@ -49,7 +57,7 @@ export function acceptChains(
     }
     waitUntil(
       (async () => {
-        const outcome = await openDoor(host, handOver?.envelope, learn, true);
+        const outcome = await enterDoor(host, opened, learn, true);
         const { origin } = delivery;
         const homeward: Homeward = { id: callId, token: delivery.token, outcome, deadline: delivery.deadline };
         // Flushed at the end of the turn, not of the microtasks: outcomes of methods that awaited timers or I/O

@@ -6,11 +6,11 @@
  * malformed envelope and a refusal by the hook, comes back as an Error in the
  * outcome, where the caller's continuation will see it.
  */
-import { executeOperationChain, OperationChainError, describeChain, type OperationChain } from "../chains";
-import { enteredMembers } from "../chains/internal";
+import { OperationChainError, describeChain, type OperationChain } from "../chains";
+import { enteredMembers, executeValidChain } from "../chains/internal";
 import { withCaller } from "../context";
 import { describeThrown } from "../errors/internal";
-import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity } from "../envelope";
+import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity, type OpenedEnvelope } from "../envelope";
 
 /**
  * What a host's `onBeforeCall` hook learns about a chain that arrived
@@ -63,32 +63,48 @@ interface Guarded {
 }
 
 /**
- * Opens `envelope` and runs its chain against `host`, for the door
- * `__executeChain` and, with `durable`, for durable calls' `__acceptChains`
- * (the chain then sees its call id as `this.lmz.callId`).
+ * Opens `envelope` and runs its chain against `host`: the door
+ * `__executeChain`.
  */
-export async function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void, durable = false): Promise<ChainOutcome> {
-  let opened: ReturnType<typeof openEnvelope>;
+export function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
+  let opened: OpenedEnvelope;
   try {
     opened = openEnvelope(envelope);
-    if (opened.callee && learn) learn(opened.callee);
   } catch (error) {
     return sealOutcome([], Promise.reject(error));
   }
-  const { chain, caller, callId } = opened;
-  return sealOutcome(chain, admitThenRun(host as Guarded, { caller, members: enteredMembers(chain), chain, callId, durable }));
+  return enterDoor(host, opened, learn);
 }
 
-async function admitThenRun(host: Guarded, call: IncomingCall): Promise<unknown> {
-  if (typeof host.onBeforeCall === "function") {
-    try {
-      await withCaller(call.caller, () => host.onBeforeCall?.(call));
-    } catch (refusal) {
-      throw new OperationChainError(
-        `Operation chain ${describeChain(call.chain)} refused by ${host.constructor.name}.onBeforeCall() before it ran: ${describeThrown(refusal)}`,
-        { cause: refusal },
-      );
-    }
+/**
+ * Runs the chain of an opened envelope against `host`, for {@link openDoor}
+ * and, with `durable`, for durable calls' `__acceptChains` (the chain then
+ * sees its call id as `this.lmz.callId`).
+ */
+export function enterDoor(host: object, opened: OpenedEnvelope, learn?: (address: Address) => void, durable = false): Promise<ChainOutcome> {
+  const { chain, caller, callee, callId } = opened;
+  try {
+    if (callee && learn) learn(callee);
+  } catch (error) {
+    return sealOutcome([], Promise.reject(error));
   }
-  return executeOperationChain(call.chain, host, { caller: call.caller, callId: call.durable ? call.callId : undefined });
+  return sealOutcome(chain, admitThenRun(host as Guarded, chain, caller, callId, durable));
+}
+
+/** Asks the hook, if the host has one, then runs the chain (validated once, as the envelope was opened). */
+function admitThenRun(host: Guarded, chain: OperationChain, caller: Identity | undefined, callId: string | undefined, durable: boolean): Promise<unknown> {
+  const run = () => executeValidChain(chain, host, { caller, callId: durable ? callId : undefined });
+  if (typeof host.onBeforeCall !== "function") return run();
+  return admit(host, { caller, members: enteredMembers(chain), chain, callId, durable }).then(run);
+}
+
+async function admit(host: Guarded, call: IncomingCall): Promise<void> {
+  try {
+    await withCaller(call.caller, () => host.onBeforeCall?.(call));
+  } catch (refusal) {
+    throw new OperationChainError(
+      `Operation chain ${describeChain(call.chain)} refused by ${host.constructor.name}.onBeforeCall() before it ran: ${describeThrown(refusal)}`,
+      { cause: refusal },
+    );
+  }
 }

@@ -22,6 +22,9 @@ export class DurableObjectIdentity {
   #name: string | undefined;
   /** What {@link origin} found in `env` (`null`: nothing), once it looked. */
   #found: string | null | undefined;
+  /** `ctx.id` as a string, and {@link identity} until a call teaches a new binding or name: every call sends it. */
+  #id: string | undefined;
+  #identity: Identity | undefined;
 
   constructor(ctx: DurableObjectState, env: unknown) {
     this.#ctx = ctx;
@@ -40,11 +43,18 @@ export class DurableObjectIdentity {
   }
 
   get id(): string {
-    return this.#ctx.id.toString();
+    return (this.#id ??= this.#ctx.id.toString());
   }
 
   get identity(): Identity {
-    return { kind: "durable-object", binding: this.#binding, name: this.#name, id: this.id };
+    // Without undefined fields, so that an envelope carries it as plain JSON, as it is.
+    this.#identity ??= Object.freeze({
+      kind: "durable-object",
+      ...(this.#binding === undefined ? {} : { binding: this.#binding }),
+      ...(this.#name === undefined ? {} : { name: this.#name }),
+      id: this.id,
+    });
+    return this.#identity;
   }
 
   /**
@@ -85,6 +95,7 @@ export class DurableObjectIdentity {
     if (address.name !== undefined && !namespace.idFromName(address.name).equals(this.#ctx.id)) return false;
     this.#binding = address.binding;
     this.#name = address.name ?? this.#name;
+    this.#identity = undefined;
     this.#ctx.storage.kv.put<Address>(STORAGE_KEY, { binding: this.#binding, name: this.#name });
     return true;
   }

@@ -10,12 +10,13 @@
  * flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
-import { openOutcome, sealChainAsync, type ChainOutcome, type Identity } from "../envelope";
+import { openOutcome, sealChainAsync, type Address, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
 import { TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
 import { callDurably, type DurableHost } from "./durable";
 import { CallError } from "./errors";
-import { resolveTarget } from "./resolve";
+import { Deadlines } from "./deadlines";
+import { TurnStubs } from "./stubs";
 import { assertFits, describeAddress, sealNow } from "./wire";
 import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";
 
@@ -42,6 +43,10 @@ export interface CallerHost {
 
 export class Caller {
   readonly #host: CallerHost;
+  readonly #stubs = new TurnStubs();
+  readonly #deadlines = new Deadlines();
+  /** The deliveries of this synchronous stretch's calls, kept alive together at its end. */
+  #kept: Promise<unknown>[] | undefined;
 
   constructor(host: CallerHost) {
     this.#host = host;
@@ -73,13 +78,33 @@ export class Caller {
     if (options.durable) return callDurably(this.#host, { binding, target, remoteChain, continuationChain, timeout: checkTimeout(options) });
     const callId = crypto.randomUUID();
     // Every rejection of #dispatch is an Error: a CallError, a TimeoutError or what the remote threw.
-    const result = this.#dispatch(binding, target, remoteChain, callId, options).catch((error: unknown) => error as Error);
-    const delivered = result.then(async (value) => {
+    const deliver = async (value: unknown): Promise<void> => {
       await runContinuation(continuationChain, this.#host.self, value, `call ${callId}`);
       await this.#host.flush?.();
-    });
-    this.#host.keepAlive?.(delivered);
+    };
+    const delivered = this.#dispatch(binding, target, remoteChain, callId, options).then(deliver, deliver);
+    this.#keepAlive(delivered);
     return callId;
+  }
+
+  /**
+   * Keeps the host alive until `work` settles: one `keepAlive` (a
+   * `ctx.waitUntil`) for all the calls of a synchronous stretch rather than
+   * one per call, which measured 2-6% of a call's CPU time at 1,000 and
+   * 5,000 concurrent calls.
+   */
+  #keepAlive(work: Promise<unknown>): void {
+    const keepAlive = this.#host.keepAlive;
+    if (!keepAlive) return;
+    if (this.#kept) {
+      this.#kept.push(work);
+      return;
+    }
+    const kept = (this.#kept = [work]);
+    queueMicrotask(() => {
+      this.#kept = undefined;
+      keepAlive(Promise.allSettled(kept));
+    });
   }
 
   /**
@@ -99,30 +124,43 @@ export class Caller {
   /** Validates and sends synchronously; the returned promise settles once, result or timeout. */
   #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallRawOptions): Promise<unknown> {
     const timeout = checkTimeout(options);
-    const { stub, address } = resolveTarget(this.#host.env, binding, target);
+    const { stub, address } = this.#stubs.resolve(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
     if (envelope) assertFits(envelope, chain);
-    const reply = (async () => {
-      const sealed = envelope ?? assertFits(await sealChainAsync(chain, meta), chain);
-      const outcome = await stub.__executeChain(sealed).catch((error: unknown) => {
-        throw new CallError(
-          `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
-          { cause: error },
-        );
-      });
-      try {
-        return openOutcome(outcome as ChainOutcome);
-      } catch (thrown) {
-        if (thrown instanceof Error) throw thrown;
-        // call and callRaw both end here, so both get the same Error.
-        throw new CallError(
-          `Call to ${describeAddress(address)} (${describeChain(chain)}) threw a non-Error value: ${describeThrown(thrown)}. Throw an Error to give it a name and a stack.`,
-          { cause: thrown },
-        );
-      }
-    })();
-    return withTimeout(reply, timeout, callId, () => `Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`);
+    const send = (sealed: ChainEnvelope): Promise<unknown> =>
+      stub.__executeChain(sealed).then(
+        (outcome) => openReply(outcome, address, chain),
+        (error: unknown) => {
+          throw new CallError(
+            `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
+            { cause: error },
+          );
+        },
+      );
+    const reply = envelope ? send(envelope) : sealChainAsync(chain, meta).then((sealed) => send(assertFits(sealed, chain)));
+    return this.#deadlines.race(
+      reply,
+      timeout,
+      () => new TimeoutError(`Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`),
+      () => console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`),
+    );
+  }
+}
+
+/**
+ * The result in `outcome`, or throws its Error. call and callRaw both end
+ * here, so both get the same Error for a thrown non-Error.
+ */
+function openReply(outcome: ChainOutcome, address: Address, chain: OperationChain): unknown {
+  try {
+    return openOutcome(outcome);
+  } catch (thrown) {
+    if (thrown instanceof Error) throw thrown;
+    throw new CallError(
+      `Call to ${describeAddress(address)} (${describeChain(chain)}) threw a non-Error value: ${describeThrown(thrown)}. Throw an Error to give it a name and a stack.`,
+      { cause: thrown },
+    );
   }
 }
 
@@ -133,33 +171,6 @@ function checkTimeout(options: CallRawOptions): number {
     throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
   }
   return timeout;
-}
-
-/**
- * Settles with `work` or with a TimeoutError, whichever comes first, exactly
- * once. A result that loses the race is logged and dropped.
- */
-function withTimeout<T>(work: Promise<T>, ms: number, callId: string, describe: () => string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(new TimeoutError(describe()));
-    }, ms);
-    work.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(error)),
-    );
-    function settle(deliver: () => void): void {
-      if (settled) {
-        console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`);
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      deliver();
-    }
-  });
 }
 
 function chainOf(value: unknown, role: string): OperationChain {

@@ -37,7 +37,7 @@ import type { DurableDoor } from "../base";
 import { describeChain, type OperationChain } from "../chains";
 import { chainFrom } from "../chains/internal";
 import { collect, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
-import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type ChainEnvelope, type Identity } from "../envelope";
+import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
 import { describeThrown } from "../errors/internal";
 import type { CallerHost } from "./caller";
 import { CallError } from "./errors";
@@ -68,7 +68,7 @@ export interface DurableCall {
 interface Waiting {
   readonly call: DurableCall;
   readonly callId: string;
-  readonly meta: Omit<ChainEnvelope, "v" | "chain">;
+  readonly meta: EnvelopeMeta;
   /** Sealed at the call site, or `undefined` when there are bodies to read first. */
   readonly envelope: ChainEnvelope | undefined;
   readonly delivery: Delivery;

@@ -3,12 +3,12 @@
  * RPC's size limit, and how a target is named in messages.
  */
 import { describeChain, type OperationChain } from "../chains";
-import { oversize, sealChain, type ChainEnvelope } from "../envelope";
+import { oversize, sealChain, type ChainEnvelope, type EnvelopeMeta } from "../envelope";
 import { DataCloneError } from "../structured-clone";
 import { CallError } from "./errors";
 
 /** Seals synchronously when it can; `undefined` means "bodies to read, seal later". */
-export function sealNow(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">): ChainEnvelope | undefined {
+export function sealNow(chain: OperationChain, meta: EnvelopeMeta): ChainEnvelope | undefined {
   try {
     return sealChain(chain, meta);
   } catch (error) {

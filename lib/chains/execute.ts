@@ -53,6 +53,16 @@ export async function executeOperationChain(chain: unknown, target: object, opti
 }
 
 /**
+ * {@link executeOperationChain} for a chain that already passed
+ * `assertOperationChain` (the door validates as it opens an envelope): every
+ * step is still checked by the security rules.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: what a synchronous step throws becomes a rejection
+export async function executeValidChain(chain: OperationChain, target: object, options: ExecuteOptions = {}): Promise<unknown> {
+  return withCaller(options.caller, () => run(chain, target, options, 0, target), options.callId);
+}
+
+/**
  * @internal {@link executeOperationChain}, without a promise where none is
  * needed: runs synchronously up to the first step (or nested chain) that
  * gives a promise, and returns the final value, or from that step on a

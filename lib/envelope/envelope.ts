@@ -6,33 +6,75 @@
 import { assertOperationChain, describeChain, type OperationChain } from "../chains";
 import { InvalidInputError } from "../errors";
 import { describeThrown } from "../errors/internal";
-import { postprocess, preprocess, preprocessSync, type Intermediate } from "../structured-clone";
+import { parse, postprocess, preprocess, stringify, stringifySync, type Intermediate } from "../structured-clone";
 import { oversize } from "./size";
-import type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
+import { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, type EnvelopeMeta, type Identity, type OpenedEnvelope } from "./types";
 
 /**
  * Packs a chain for sending. Synchronous, so a non-serializable argument is
  * reported at the call site. Chains whose arguments hold a Request or
  * Response with a body need {@link sealChainAsync}.
  */
-export function sealChain(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">): ChainEnvelope {
-  return { v: 1, chain: preprocessSync(chain), ...meta };
+export function sealChain(chain: OperationChain, meta: EnvelopeMeta): ChainEnvelope {
+  // One string crosses RPC faster than the objects it stands for (see ChainEnvelope).
+  return { v: ENVELOPE_VERSION, text: stringifySync(partsOf(chain, meta)) };
 }
 
 /** Like {@link sealChain}, but also reads Request/Response bodies in the arguments. */
-export async function sealChainAsync(chain: OperationChain, meta: Omit<ChainEnvelope, "v" | "chain">): Promise<ChainEnvelope> {
-  return { v: 1, chain: await preprocess(chain), ...meta };
+export async function sealChainAsync(chain: OperationChain, meta: EnvelopeMeta): Promise<ChainEnvelope> {
+  return { v: ENVELOPE_VERSION, text: await stringify(partsOf(chain, meta)) };
+}
+
+/**
+ * What the text holds, without the fields that are undefined: plain JSON
+ * data (the usual chain, of numbers and strings) then takes structured-clone's
+ * fast path, written as it is with no copy, and adopted as it is on arrival.
+ */
+function partsOf(chain: OperationChain, { caller, callee, callId }: EnvelopeMeta): Record<string, unknown> {
+  const parts: Record<string, unknown> = { chain };
+  if (caller !== undefined) parts.caller = definedOnly(caller);
+  if (callee !== undefined) parts.callee = definedOnly(callee);
+  if (callId !== undefined) parts.callId = callId;
+  return parts;
+}
+
+/** `object`, or a copy without its undefined fields if it has any. */
+function definedOnly<T extends object>(object: T): T {
+  for (const key in object) {
+    if (object[key] === undefined) return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+  }
+  return object;
 }
 
 /** Validates an envelope from elsewhere and returns its decoded chain. */
-export function openEnvelope(envelope: unknown): { chain: OperationChain; caller?: Identity; callee?: Address; callId?: string } {
-  if (typeof envelope !== "object" || envelope === null || (envelope as { v?: unknown }).v !== 1) {
-    throw new InvalidInputError("Malformed chain envelope: expected { v: 1, chain, ... }. Send chains with this.lmz.call/callRaw.");
-  }
-  const { chain: sealed, caller, callee, callId } = envelope as ChainEnvelope;
-  const chain = postprocess(sealed);
+export function openEnvelope(envelope: unknown): OpenedEnvelope {
+  const { chain, caller, callee, callId } = readEnvelope(envelope);
   assertOperationChain(chain);
   return { chain, caller: validIdentity(caller), callee: validAddress(callee), callId: typeof callId === "string" ? callId : undefined };
+}
+
+/**
+ * The parts of an envelope's text, decoded (structured-clone's `parse`, safe
+ * on hostile text) but not yet checked.
+ * @throws {InvalidInputError} for anything but a version-2 envelope whose text holds an object.
+ * @throws {DataCloneError} for text that is not structured-clone's.
+ */
+function readEnvelope(envelope: unknown): Record<string, unknown> {
+  const version = (envelope as { v?: unknown } | null)?.v;
+  if (typeof version === "number" && version !== ENVELOPE_VERSION) {
+    throw new InvalidInputError(
+      `Chain envelope version ${version} is not one this build reads (it reads ${ENVELOPE_VERSION}): the sender runs another Lumenize version. Use the same Lumenize version on both sides; nothing ran.`,
+    );
+  }
+  const text = (envelope as { text?: unknown } | null)?.text;
+  if (version !== ENVELOPE_VERSION || typeof text !== "string") {
+    throw new InvalidInputError(`Malformed chain envelope: expected { v: ${ENVELOPE_VERSION}, text }. Send chains with this.lmz.call/callRaw.`);
+  }
+  const parts = parse(text);
+  if (typeof parts !== "object" || parts === null || Array.isArray(parts)) {
+    throw new InvalidInputError("Malformed chain envelope: its text must hold an object { chain, caller?, callee?, callId? }.");
+  }
+  return parts as Record<string, unknown>;
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export type { Address, ChainEnvelope, ChainOutcome, Identity } from "./types";
+export { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, type EnvelopeMeta, type Identity, type OpenedEnvelope } from "./types";
 export { openEnvelope, openOutcome, sealChain, sealChainAsync, sealOutcome } from "./envelope";
 export { isNamespace, isService } from "./bindings";
 export { oversize, RPC_MESSAGE_LIMIT, rpcSize } from "./size";

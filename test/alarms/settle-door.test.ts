@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { $schedule, placeholder, preprocess } from "../../lib";
-import type { ChainOutcome } from "../../lib/envelope";
+import { sealChain, type ChainOutcome } from "../../lib/envelope";
 import { muteLogs } from "../logs";
 import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
 
@@ -92,7 +92,7 @@ describe("__settle", () => {
   it("is not reachable through a chain", async () => {
     const { stub } = freshProbe("door-chain");
     await inProbe(stub, async (probe) => {
-      const outcome = await probe.__executeChain({ v: 1, chain: await preprocess([{ type: "get", key: "__settle" }]) });
+      const outcome = await probe.__executeChain(sealChain([{ type: "get", key: "__settle" }], {}));
       expect(outcome.ok).toBe(false);
     });
   });

@@ -46,7 +46,8 @@ describe("a LumenizeBase DO knows who it is", () => {
 
   it("returns malformed envelopes as errors in the outcome, never throwing", async () => {
     const stub = env.PROFILE.getByName("robust");
-    for (const junk of [null, 42, { v: 2 }, { v: 1, chain: { v: 1, root: ["r", 99], objects: [] } }]) {
+    const junks = [null, 42, { v: 2 }, { v: 2, text: "{" }, { v: 2, text: "[]" }, { v: 2, text: '{"v":2,"root":{"chain":["r",99]}}' }, { v: 2, text: '{"v":2,"json":{"chain":"not a chain"}}' }, { v: 1, chain: { v: 2, json: [] } }];
+    for (const junk of junks) {
       const outcome = (await stub.__executeChain(junk as never)) as ChainOutcome;
       expect(outcome.ok).toBe(false);
     }

@@ -98,6 +98,37 @@ describe("call times out", () => {
     expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(1);
   });
 
+  it("times out each call by its own timeout, once, when calls of several timeouts are in flight together", async () => {
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { stub } = freshProbe();
+    const calls: [tag: string, sleepMs: number, timeout: number][] = [
+      ["quick-300", 10, 300],
+      ["slow-300", 1_500, 300],
+      ["slow-600", 1_500, 600],
+      ["quick-600", 10, 600],
+      ["medium-3000", 150, 3_000],
+    ];
+    await inProbe(stub, (probe) => {
+      for (const [tag, sleepMs, timeout] of calls) {
+        const remote = probe.ctn<ProbeDO>().sleep(sleepMs);
+        probe.lmz.call("PROBE", `timeouts-${tag}`, remote, probe.ctn().record(remote, tag), { timeout });
+      }
+    });
+    await deliveriesOf(stub, calls.length);
+    await sleep(1_700); // every remote has finished: the late results are dropped
+    const deliveries = await inProbe(stub, (probe) => probe.deliveries());
+    const outcome = (result: unknown) => (result instanceof TimeoutError ? result.message.replace(/^Call \S+ /, "") : result);
+    expect(Object.fromEntries(deliveries.map(({ tag, result }) => [tag, outcome(result)]))).toEqual({
+      "quick-300": "slept 10",
+      "slow-300": 'to "PROBE" instance "timeouts-slow-300" (sleep(…)) got no result within 300 ms.',
+      "slow-600": 'to "PROBE" instance "timeouts-slow-600" (sleep(…)) got no result within 600 ms.',
+      "quick-600": "slept 10",
+      "medium-3000": "slept 150",
+    });
+    expect(deliveries).toHaveLength(calls.length);
+    warned.mockRestore();
+  });
+
   it("rejects callRaw with a TimeoutError", async () => {
     const { stub } = freshProbe();
     const outcome = await inProbe(stub, (probe) =>

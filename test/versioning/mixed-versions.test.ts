@@ -30,13 +30,17 @@ async function refusalOf(outcome: Promise<unknown>): Promise<Error> {
 describe("a build meeting another Lumenize version", () => {
   it("answers a chain envelope of another version with an InvalidInputError, and runs nothing", async () => {
     const stub = probe();
-    const error = await refusalOf(stub.__executeChain({ v: 2, chain: { v: 2, json: [{ type: "get", key: "deliveries" }] } } as never));
-    expect([error.name, error.message]).toEqual(["InvalidInputError", "Malformed chain envelope: expected { v: 1, chain, ... }. Send chains with this.lmz.call/callRaw."]);
+    // Version 1 (up to this build's predecessor) sent the chain and its meta as objects.
+    const error = await refusalOf(stub.__executeChain({ v: 1, chain: { v: 2, json: [{ type: "get", key: "deliveries" }] } } as never));
+    expect([error.name, error.message]).toEqual([
+      "InvalidInputError",
+      "Chain envelope version 1 is not one this build reads (it reads 2): the sender runs another Lumenize version. Use the same Lumenize version on both sides; nothing ran.",
+    ]);
   });
 
   it("answers a chain in a structured-clone format it does not read with a DataCloneError naming both versions", async () => {
     const stub = probe();
-    const error = await refusalOf(stub.__executeChain({ v: 1, chain: { v: 3, json: [{ type: "get", key: "deliveries" }] } } as never));
+    const error = await refusalOf(stub.__executeChain({ v: 2, text: JSON.stringify({ v: 3, json: { chain: [{ type: "get", key: "deliveries" }] } }) }));
     expect(error.name).toBe("DataCloneError");
     expect(error.message).toMatch(/version 3 is not one this build reads \(it reads 2\); use the same Lumenize version on both sides/);
   });
