@@ -16,7 +16,7 @@
 
 // Base classes and what `this.lmz` is.
 export { LumenizeBase, LumenizeWorker, LumenizeRpcTarget } from "./base";
-export type { DurableObjectServices, HostServices, IncomingCall } from "./base";
+export type { DurableObjectServices, LumenizeServices, IncomingCall } from "./base";
 export type { Identity, Address } from "./envelope";
 
 // Operation chains (continuations).

@@ -10,6 +10,6 @@
 export { LumenizeBase } from "./lumenize-base";
 export { LumenizeWorker } from "./lumenize-worker";
 export { LumenizeRpcTarget } from "./lumenize-rpc-target";
-export type { HostServices, DurableObjectServices } from "./services";
+export type { LumenizeServices, DurableObjectServices } from "./services";
 export type { IncomingCall } from "./door";
 export type { ChainDoor, DurableDoor, SettleDoor } from "./doors";

@@ -5,7 +5,7 @@ import { registerChainHost } from "../chains/internal";
 import type { ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
-import { HostServices } from "./services";
+import { LumenizeServices } from "./services";
 
 /**
  * Base class for Lumenize RPC targets: objects a DO or Worker returns over
@@ -17,7 +17,7 @@ import { HostServices } from "./services";
  */
 export abstract class LumenizeRpcTarget extends RpcTarget {
   /** Lumenize services and what this target knows of itself. */
-  readonly lmz: HostServices;
+  readonly lmz: LumenizeServices;
 
   /**
    * @param env the bindings `this.lmz.callRaw` may call through; pass the
@@ -27,7 +27,7 @@ export abstract class LumenizeRpcTarget extends RpcTarget {
     super();
     registerHostHandles(undefined, env);
     const identity = (): Identity => ({ kind: "rpc-target" });
-    this.lmz = new HostServices(
+    this.lmz = new LumenizeServices(
       identity,
       new Caller({ env, self: this, identity }),
       "An RpcTarget has no lifetime of its own to receive a continuation in: use this.lmz.callRaw(), or make the call from the DO or Worker that owns it.",

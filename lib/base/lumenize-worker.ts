@@ -7,7 +7,7 @@ import type { HandOver } from "../delivery";
 import { acceptChains } from "./accept";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
-import { HostServices } from "./services";
+import { LumenizeServices } from "./services";
 
 /**
  * Base class for Lumenize Workers: a `WorkerEntrypoint` reached through a
@@ -18,7 +18,7 @@ import { HostServices } from "./services";
  */
 export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypoint<Env> {
   /** Lumenize services and what this Worker knows of itself. */
-  readonly lmz: HostServices;
+  readonly lmz: LumenizeServices;
   #binding: string | undefined;
 
   constructor(ctx: ExecutionContext, env: Env) {
@@ -28,7 +28,7 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
     // A Worker has no durable home, so continuations run here while
     // `ctx.waitUntil` keeps this invocation alive.
     const caller = new Caller({ env, self: this, identity, keepAlive: (promise) => ctx.waitUntil(promise) });
-    this.lmz = new HostServices(identity, caller);
+    this.lmz = new LumenizeServices(identity, caller);
   }
 
   /** Access control: refuses a chain from elsewhere before it runs, by throwing (see {@link IncomingCall}). */

@@ -14,8 +14,12 @@ import type { Identity } from "../envelope";
 import { getCaller, getCallId, requireCallerContext } from "../context";
 import type { DurableObjectIdentity } from "./identity";
 
-/** Services every host has: identity, the caller of the chain now running, and calls. */
-export class HostServices {
+/**
+ * `this.lmz` on a `LumenizeWorker` and a `LumenizeRpcTarget` (a Durable
+ * Object's is {@link DurableObjectServices}): identity, the caller of the chain
+ * now running, and calls. The base classes make it; exported as a type only.
+ */
+export class LumenizeServices {
   readonly #identity: () => Identity;
   readonly #caller: Caller;
   readonly #continuationsUnavailable: string | undefined;
@@ -114,7 +118,7 @@ export class HostServices {
 }
 
 /** `this.lmz` of a {@link LumenizeBase} Durable Object. */
-export class DurableObjectServices extends HostServices {
+export class DurableObjectServices extends LumenizeServices {
   readonly #self: DurableObjectIdentity;
   readonly #proxyFetch: ProxyFetch;
 
