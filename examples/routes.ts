@@ -208,7 +208,7 @@ export const sections: readonly Section[] = [
       {
         pattern: /^\/alarms\/(?<name>[^/]+)\/expenses$/,
         example: "/alarms/ada/expenses",
-        description: "ApprovalsDO's decided expenses",
+        description: "ApprovalsDO's expenses: waiting, approved or rejected",
         async handle(_request, env, { name }) {
           return Response.json({ expenses: await env.APPROVALS.getByName(name).log() });
         },

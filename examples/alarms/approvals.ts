@@ -5,7 +5,7 @@ export interface Approval {
   approvedBy: string;
 }
 
-/** How an expense ended. */
+/** An expense, and how it ended. */
 export interface ExpenseEntry {
   expenseId: string;
   amount: number;
@@ -19,14 +19,14 @@ export interface ExpenseEntry {
 export class ApprovalsDO extends LumenizeBase<Env> {
   /** Files an expense. The token goes into the approval link: only its holder can approve. */
   submitExpense(expenseId: string, amount: number, hours: number): { token: string; deadline: number } | "already filed" {
-    const id = `expense:${expenseId}`;
-    if (this.lmz.alarms.getPendingOutcomes().some((pending) => pending.id === id) || this.#decided(expenseId)) return "already filed";
+    if (this.ctx.storage.kv.get(`expense:${expenseId}`)) return "already filed";
     const approval = placeholder<Approval | Error>();
     const { token, deadline } = this.lmz.alarms.expect(this.ctn().decide(expenseId, amount, approval), {
-      id,
+      id: `expense:${expenseId}`,
       deadline: Date.now() + hours * 3_600_000,
       timeoutMessage: `nobody approved it within ${hours} h`,
     });
+    this.#record({ expenseId, amount, outcome: "waiting for approval" });
     return { token, deadline };
   }
 
@@ -38,14 +38,15 @@ export class ApprovalsDO extends LumenizeBase<Env> {
   /** Runs once: with the approval, or with a TimeoutError at the deadline. */
   decide(expenseId: string, amount: number, approval: Approval | Error): void {
     const outcome = approval instanceof Error ? `rejected: ${approval.message}` : `approved by ${approval.approvedBy}`;
-    this.ctx.storage.kv.put("log", [...this.log(), { expenseId, amount, outcome }]);
+    this.#record({ expenseId, amount, outcome });
   }
 
+  /** Every expense filed, and how it ended (or that it still waits). */
   log(): ExpenseEntry[] {
-    return this.ctx.storage.kv.get<ExpenseEntry[]>("log") ?? [];
+    return [...this.ctx.storage.kv.list<ExpenseEntry>({ prefix: "expense:" })].map(([, entry]) => entry);
   }
 
-  #decided(expenseId: string): boolean {
-    return this.log().some((entry) => entry.expenseId === expenseId);
+  #record(entry: ExpenseEntry): void {
+    this.ctx.storage.kv.put(`expense:${entry.expenseId}`, entry);
   }
 }
