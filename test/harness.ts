@@ -59,13 +59,18 @@ export function storedState(stub: DurableObjectStub): Promise<StoredState> {
 /** What {@link storedState} shows of an object that ended clean (tables may stay). */
 export const CLEAN = { schedules: [], outcomes: [], jobs: 0, alarm: null } as const;
 
+/** Whether {@link storedState} shows an object that ended clean: nothing waiting, no alarm. */
+export function isClean(state: StoredState): boolean {
+  return state.schedules.length === 0 && state.outcomes.length === 0 && state.jobs === 0 && state.alarm === null;
+}
+
 /** Every object a test used must end clean; each is cleaned anyway, so one failure does not spill into the next test. */
 export function expectCleanAfterEach(): void {
   afterEach(async () => {
     const leftovers: string[] = [];
     for (const [key, reach] of used) {
       const state = await storedState(reach());
-      if (state.schedules.length > 0 || state.outcomes.length > 0 || state.jobs > 0 || state.alarm !== null) {
+      if (!isClean(state)) {
         leftovers.push(`${key}: ${state.schedules.length} schedules, ${state.outcomes.length} pending outcomes, ${state.jobs} jobs, alarm ${state.alarm}`);
       }
       await runInDurableObject(reach(), async (_instance, ctx) => {

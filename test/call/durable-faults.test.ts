@@ -12,7 +12,7 @@ import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "
 import { describe, expect, it } from "vitest";
 import type { Chain } from "../../lib/chains";
 import type { ProbeDO, SettleArgs } from "../fixtures/probe";
-import { storedState } from "../harness";
+import { isClean, storedState } from "../harness";
 import { muteLogs } from "../logs";
 import { waitForAtLeast } from "../wait";
 import { freshProbe, inProbe, sleep } from "../harness";
@@ -34,7 +34,7 @@ async function crash(name: string): Promise<void> {
 function cleanUp(name: string): Promise<unknown> {
   return waitForAtLeast(async () => {
     const state = await storedState(probe(name));
-    return state.schedules.length + state.outcomes.length === 0 && state.alarm === null ? [state] : [];
+    return isClean(state) ? [state] : [];
   }, 1, "clean callers");
 }
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
 import type { CallerNote, CallerProbeDO } from "../fixtures/caller-probe";
 import type { ProbeDO } from "../fixtures/probe";
-import { rowCount, storedState } from "../harness";
+import { isClean, rowCount, storedState } from "../harness";
 import { muteLogs } from "../logs";
 import { waitForAtLeast } from "../wait";
 import { freshProbe, inProbe, sleep } from "../harness";
@@ -23,7 +23,7 @@ const durably = (stub: DurableObjectStub<ProbeDO>, count: number, timeout = 10_0
 const clean = (stub: DurableObjectStub<ProbeDO>) =>
   waitForAtLeast(async () => {
     const state = await storedState(stub);
-    return state.schedules.length + state.outcomes.length === 0 && state.alarm === null ? [state] : [];
+    return isClean(state) ? [state] : [];
   }, 1, "clean callers");
 
 describe("durable call", () => {
