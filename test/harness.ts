@@ -10,6 +10,7 @@ import { env } from "cloudflare:workers";
 // #region clean
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
+import { sealOutcome, sealThrown, type ChainOutcome } from "../lib/envelope";
 
 /** Every Durable Object a test used, as a way to reach it: a stub breaks when `abortAllDurableObjects` runs. */
 const used = new Map<string, () => DurableObjectStub>();
@@ -115,6 +116,11 @@ export function rowCount(sql: SqlStorage): number {
     const exists = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
     return sum + (exists ? Number(sql.exec(`SELECT COUNT(*) AS n FROM ${table}`).one().n) : 0);
   }, 0);
+}
+
+/** An outcome as a door delivers it (to `__settle`, say): `value`, or with `{ thrown: true }`, the Error in its place. */
+export async function outcomeOf(value: unknown, { thrown = false } = {}): Promise<ChainOutcome> {
+  return thrown ? sealThrown([], value) : sealOutcome([], value);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,10 +7,10 @@
  * outcome, where the caller's continuation will see it.
  */
 import { OperationChainError, describeChain, type OperationChain } from "../chains";
-import { enteredMembers, executeValidChain } from "../chains/internal";
+import { enteredMembers, executeValidChainEagerly } from "../chains/internal";
 import { withCaller } from "../context";
 import { describeThrown } from "../errors/internal";
-import { openEnvelope, sealOutcome, type Address, type ChainOutcome, type Identity, type OpenedEnvelope } from "../envelope";
+import { isOldVersionEnvelope, openEnvelope, sealOldVersionFailure, sealOutcome, sealThrown, type Address, type ChainOutcome, type Identity, type OpenedEnvelope } from "../envelope";
 
 /**
  * What a host's `onBeforeCall` hook learns about a chain that arrived
@@ -64,14 +64,16 @@ interface Guarded {
 
 /**
  * Opens `envelope` and runs its chain against `host`: the door
- * `__executeChain`.
+ * `__executeChain`. Answers synchronously when the chain's method does.
  */
-export function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): Promise<ChainOutcome> {
+export function openDoor(host: object, envelope: unknown, learn?: (address: Address) => void): ChainOutcome | Promise<ChainOutcome> {
   let opened: OpenedEnvelope;
   try {
     opened = openEnvelope(envelope);
   } catch (error) {
-    return sealOutcome([], Promise.reject(error));
+    // Answer a sender of another version in the form it reads, so that it sees which versions met.
+    if (isOldVersionEnvelope(envelope)) return sealOldVersionFailure(error as Error) as ChainOutcome;
+    return sealThrown([], error);
   }
   return enterDoor(host, opened, learn);
 }
@@ -81,21 +83,20 @@ export function openDoor(host: object, envelope: unknown, learn?: (address: Addr
  * and, with `durable`, for durable calls' `__acceptChains` (the chain then
  * sees its call id as `this.lmz.callId`).
  */
-export function enterDoor(host: object, opened: OpenedEnvelope, learn?: (address: Address) => void, durable = false): Promise<ChainOutcome> {
+export function enterDoor(host: object, opened: OpenedEnvelope, learn?: (address: Address) => void, durable = false): ChainOutcome | Promise<ChainOutcome> {
   const { chain, caller, callee, callId } = opened;
+  const options = { caller, callId: durable ? callId : undefined };
+  let result: unknown;
   try {
     if (callee && learn) learn(callee);
+    const { onBeforeCall } = host as Guarded;
+    // The chain was validated as the envelope was opened.
+    if (typeof onBeforeCall !== "function") result = executeValidChainEagerly(chain, host, options);
+    else result = admit(host as Guarded, { caller, members: enteredMembers(chain), chain, callId, durable }).then(() => executeValidChainEagerly(chain, host, options));
   } catch (error) {
-    return sealOutcome([], Promise.reject(error));
+    return sealThrown(chain, error);
   }
-  return sealOutcome(chain, admitThenRun(host as Guarded, chain, caller, callId, durable));
-}
-
-/** Asks the hook, if the host has one, then runs the chain (validated once, as the envelope was opened). */
-function admitThenRun(host: Guarded, chain: OperationChain, caller: Identity | undefined, callId: string | undefined, durable: boolean): Promise<unknown> {
-  const run = () => executeValidChain(chain, host, { caller, callId: durable ? callId : undefined });
-  if (typeof host.onBeforeCall !== "function") return run();
-  return admit(host, { caller, members: enteredMembers(chain), chain, callId, durable }).then(run);
+  return sealOutcome(chain, result);
 }
 
 async function admit(host: Guarded, call: IncomingCall): Promise<void> {

@@ -4,18 +4,20 @@
  */
 import type { LumenizeBase } from "./lumenize-base";
 
+/** Methods as a stub reaches them: whatever the class returns, the answer arrives as a Promise. */
+type ThroughStub<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
+
 /** The door every Lumenize host has (`__executeChain`): runs a chain sent from elsewhere. Never rejects. */
-export type ChainDoor = Pick<LumenizeBase<unknown>, "__executeChain">;
+export type ChainDoor = ThroughStub<Pick<LumenizeBase<unknown>, "__executeChain">>;
 
 /**
  * The settle doors of a `LumenizeBase` (`__settle`, and `__settleAll` for
  * several): deliver the outcome a pending outcome waits for. Never reject.
  */
-export type SettleDoor = Pick<LumenizeBase<unknown>, "__settle" | "__settleAll">;
+export type SettleDoor = ThroughStub<Pick<LumenizeBase<unknown>, "__settle" | "__settleAll">>;
 
 /**
  * The door of durable calls (`__acceptChains`), on `LumenizeBase` and
- * `LumenizeWorker` alike: per call, `null` (taken) or why not. Synchronous
- * on the class; through a stub its answer arrives as a Promise.
+ * `LumenizeWorker` alike: per call, `null` (taken) or why not.
  */
-export type DurableDoor = Pick<LumenizeBase<unknown>, "__acceptChains">;
+export type DurableDoor = ThroughStub<Pick<LumenizeBase<unknown>, "__acceptChains">>;

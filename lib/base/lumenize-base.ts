@@ -72,7 +72,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    * returns its outcome. Never throws; errors travel in the outcome.
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
-  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+  __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
     return openDoor(this, envelope, (address) => this.#identity.learn(address));
   }
 

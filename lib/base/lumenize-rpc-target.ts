@@ -49,7 +49,7 @@ export abstract class LumenizeRpcTarget extends RpcTarget {
    * The door: runs a chain against this target and returns its outcome.
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
-  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+  __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
     return openDoor(this, envelope);
   }
 }

@@ -46,7 +46,7 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
    * The door: runs a chain sent by another Lumenize host against this Worker.
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
-  __executeChain(envelope: ChainEnvelope): Promise<ChainOutcome> {
+  __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
     return openDoor(this, envelope, this.#learn);
   }
 

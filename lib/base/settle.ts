@@ -28,13 +28,19 @@ export async function settleAllThroughDoor(alarms: Alarms, settlements: unknown)
 
 export async function settleThroughDoor(alarms: Alarms, id: unknown, token: unknown, outcome: unknown): Promise<boolean> {
   if (typeof id !== "string" || typeof token !== "string" || !isOutcome(outcome)) {
-    console.warn(`[lumenize] __settle refused a malformed delivery: it takes (id, token, { ok: true, value } or { ok: false, error }), as sealOutcome() makes.`);
+    console.warn(`[lumenize] __settle refused a malformed delivery: it takes (id, token, outcome), the outcome as sealOutcome() makes it.`);
     return false;
   }
   return alarms.settle(id, token, decode(outcome));
 }
 
+/**
+ * An outcome of this version, or one of versions 1 and 2 (an object with
+ * `ok`), which goes through so that the continuation gets the Error naming
+ * the versions that met.
+ */
 function isOutcome(outcome: unknown): outcome is ChainOutcome {
+  if (typeof outcome === "string") return outcome.startsWith("=") || outcome.startsWith("!");
   return typeof outcome === "object" && outcome !== null && typeof (outcome as { ok?: unknown }).ok === "boolean";
 }
 

@@ -121,30 +121,55 @@ export class Caller {
     return this.#dispatch(binding, target, chainOf(remote, "remote chain"), crypto.randomUUID(), options) as Promise<R>;
   }
 
-  /** Validates and sends synchronously; the returned promise settles once, result or timeout. */
+  /**
+   * Validates and sends synchronously; the returned promise settles once,
+   * with the result or the remote's Error, or with a TimeoutError when the
+   * deadline comes first.
+   */
   #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallRawOptions): Promise<unknown> {
     const timeout = checkTimeout(options);
     const { stub, address } = this.#stubs.resolve(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
     if (envelope) assertFits(envelope, chain);
-    const send = (sealed: ChainEnvelope): Promise<unknown> =>
-      stub.__executeChain(sealed).then(
-        (outcome) => openReply(outcome, address, chain),
-        (error: unknown) => {
-          throw new CallError(
-            `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
-            { cause: error },
-          );
-        },
-      );
-    const reply = envelope ? send(envelope) : sealChainAsync(chain, meta).then((sealed) => send(assertFits(sealed, chain)));
-    return this.#deadlines.race(
-      reply,
-      timeout,
-      () => new TimeoutError(`Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`),
-      () => console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`),
-    );
+    const deadlines = this.#deadlines;
+    // One promise and one waiter per call, whichever of reply and deadline comes first settling it.
+    return new Promise((resolve, reject) => {
+      const waiter = deadlines.add(timeout, () => reject(new TimeoutError(`Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`)));
+      const settled = (): boolean => {
+        if (deadlines.settle(waiter)) return true;
+        console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`);
+        return false;
+      };
+      const send = (sealed: ChainEnvelope): void => {
+        stub.__executeChain(sealed).then(
+          (outcome) => {
+            if (!settled()) return;
+            try {
+              resolve(openReply(outcome, address, chain));
+            } catch (error) {
+              reject(error);
+            }
+          },
+          (error: unknown) => {
+            if (!settled()) return;
+            reject(
+              new CallError(
+                `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
+                { cause: error },
+              ),
+            );
+          },
+        );
+      };
+      if (envelope) return send(envelope);
+      // A body that cannot be read, or a chain too big once read, fails the call like a refusal at the call site.
+      sealChainAsync(chain, meta)
+        .then((sealed) => send(assertFits(sealed, chain)))
+        .catch((error: unknown) => {
+          if (settled()) reject(error);
+        });
+    });
   }
 }
 

@@ -8,7 +8,8 @@
  */
 
 /** One call waiting for its result or its deadline; whichever comes first sets `settled`. */
-interface Waiter {
+export interface Waiter {
+  readonly timeout: number;
   /** Epoch milliseconds. */
   readonly deadline: number;
   settled: boolean;
@@ -26,22 +27,12 @@ export class Deadlines {
   readonly #queues = new Map<number, Queue>();
 
   /**
-   * Settles with `work`, or rejects with `expired()` once `timeout`
-   * milliseconds have passed, whichever comes first, exactly once. Calls
-   * `late()` when `work` settles after the deadline.
+   * Starts the clock on a call: `expire` runs once `timeout` milliseconds
+   * have passed, unless {@link settle} came first. Exactly one of the two
+   * wins.
    */
-  race<T>(work: Promise<T>, timeout: number, expired: () => Error, late: () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const waiter = this.#add(timeout, () => reject(expired()));
-      work.then(
-        (value) => (this.#settle(timeout, waiter) ? resolve(value) : late()),
-        (error: unknown) => (this.#settle(timeout, waiter) ? reject(error) : late()),
-      );
-    });
-  }
-
-  #add(timeout: number, expire: () => void): Waiter {
-    const waiter: Waiter = { deadline: Date.now() + timeout, settled: false, expire };
+  add(timeout: number, expire: () => void): Waiter {
+    const waiter: Waiter = { timeout, deadline: Date.now() + timeout, settled: false, expire };
     let queue = this.#queues.get(timeout);
     if (queue === undefined) {
       queue = { waiters: [], head: 0, timer: undefined };
@@ -52,12 +43,12 @@ export class Deadlines {
     return waiter;
   }
 
-  /** Marks `waiter` settled by its result; `false` if its deadline came first. */
-  #settle(timeout: number, waiter: Waiter): boolean {
+  /** Marks `waiter` settled by its result; `false` if its deadline came first (or it was settled already). */
+  settle(waiter: Waiter): boolean {
     if (waiter.settled) return false;
     waiter.settled = true;
-    const queue = this.#queues.get(timeout);
-    if (queue) this.#dropSettled(timeout, queue);
+    const queue = this.#queues.get(waiter.timeout);
+    if (queue) this.#dropSettled(waiter.timeout, queue);
     return true;
   }
 

@@ -166,8 +166,7 @@ async function handOver(env: unknown, slice: Ready[]): Promise<[Waiting, Error][
   const deadline = Math.max(...slice.map(({ waiting }) => waiting.delivery.deadline));
   const handOvers = slice.map((ready) => ready.handOver);
   // A fresh stub per attempt: a stub that saw an exception may be broken.
-  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: DurableDoor types the class's synchronous method; through the stub it is a Promise
-  const sent = await untilDeadline(async () => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
+  const sent = await untilDeadline(() => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
   const where = describeAddress(resolveTarget(env, binding, target).address);
   const about = (waiting: Waiting) => `Durable call ${waiting.callId} to ${where} (${describeChain(waiting.call.remoteChain)})`;
   if (sent.ok) {

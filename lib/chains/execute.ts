@@ -53,12 +53,11 @@ export async function executeOperationChain(chain: unknown, target: object, opti
 }
 
 /**
- * {@link executeOperationChain} for a chain that already passed
+ * {@link executeOperationChainEagerly} for a chain that already passed
  * `assertOperationChain` (the door validates as it opens an envelope): every
  * step is still checked by the security rules.
  */
-// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: what a synchronous step throws becomes a rejection
-export async function executeValidChain(chain: OperationChain, target: object, options: ExecuteOptions = {}): Promise<unknown> {
+export function executeValidChainEagerly(chain: OperationChain, target: object, options: ExecuteOptions = {}): unknown {
   return withCaller(options.caller, () => run(chain, target, options, 0, target), options.callId);
 }
 
@@ -73,7 +72,7 @@ export async function executeValidChain(chain: OperationChain, target: object, o
  */
 export function executeOperationChainEagerly(chain: unknown, target: object, options: ExecuteOptions = {}): unknown {
   assertOperationChain(chain);
-  return withCaller(options.caller, () => run(chain, target, options, 0, target), options.callId);
+  return executeValidChainEagerly(chain, target, options);
 }
 
 /** Runs `chain` from `step`, `current` being what the step before gave. Synchronous until a step gives a promise. */

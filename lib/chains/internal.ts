@@ -9,4 +9,4 @@
 export { registerChainHost, registerPlatformHandle } from "./security";
 export { enteredMembers } from "./describe";
 export { chainFrom } from "./record";
-export { executeValidChain } from "./execute";
+export { executeValidChainEagerly } from "./execute";

@@ -6,7 +6,7 @@
 import { assertOperationChain, describeChain, type OperationChain } from "../chains";
 import { InvalidInputError } from "../errors";
 import { describeThrown } from "../errors/internal";
-import { parse, postprocess, preprocess, stringify, stringifySync, type Intermediate } from "../structured-clone";
+import { DataCloneError, parse, preprocessSync, stringify, stringifySync } from "../structured-clone";
 import { oversize } from "./size";
 import { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, type EnvelopeMeta, type Identity, type OpenedEnvelope } from "./types";
 
@@ -16,13 +16,12 @@ import { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, 
  * Response with a body need {@link sealChainAsync}.
  */
 export function sealChain(chain: OperationChain, meta: EnvelopeMeta): ChainEnvelope {
-  // One string crosses RPC faster than the objects it stands for (see ChainEnvelope).
-  return { v: ENVELOPE_VERSION, text: stringifySync(partsOf(chain, meta)) };
+  return `${ENVELOPE_VERSION}:${stringifySync(partsOf(chain, meta))}`;
 }
 
 /** Like {@link sealChain}, but also reads Request/Response bodies in the arguments. */
 export async function sealChainAsync(chain: OperationChain, meta: EnvelopeMeta): Promise<ChainEnvelope> {
-  return { v: ENVELOPE_VERSION, text: await stringify(partsOf(chain, meta)) };
+  return `${ENVELOPE_VERSION}:${await stringify(partsOf(chain, meta))}`;
 }
 
 /**
@@ -56,75 +55,131 @@ export function openEnvelope(envelope: unknown): OpenedEnvelope {
 /**
  * The parts of an envelope's text, decoded (structured-clone's `parse`, safe
  * on hostile text) but not yet checked.
- * @throws {InvalidInputError} for anything but a version-2 envelope whose text holds an object.
+ * @throws {InvalidInputError} for anything but a version-3 envelope whose text holds an object.
  * @throws {DataCloneError} for text that is not structured-clone's.
  */
 function readEnvelope(envelope: unknown): Record<string, unknown> {
-  const version = (envelope as { v?: unknown } | null)?.v;
-  if (typeof version === "number" && version !== ENVELOPE_VERSION) {
+  const version = versionOf(envelope);
+  if (version !== undefined && version !== ENVELOPE_VERSION) {
     throw new InvalidInputError(
       `Chain envelope version ${version} is not one this build reads (it reads ${ENVELOPE_VERSION}): the sender runs another Lumenize version. Use the same Lumenize version on both sides; nothing ran.`,
     );
   }
-  const text = (envelope as { text?: unknown } | null)?.text;
-  if (version !== ENVELOPE_VERSION || typeof text !== "string") {
-    throw new InvalidInputError(`Malformed chain envelope: expected { v: ${ENVELOPE_VERSION}, text }. Send chains with this.lmz.call/callRaw.`);
+  if (version === undefined) {
+    throw new InvalidInputError(`Malformed chain envelope: expected "${ENVELOPE_VERSION}:" and a text. Send chains with this.lmz.call/callRaw.`);
   }
-  const parts = parse(text);
+  const parts = parse((envelope as string).slice(VERSION_PREFIX.length));
   if (typeof parts !== "object" || parts === null || Array.isArray(parts)) {
     throw new InvalidInputError("Malformed chain envelope: its text must hold an object { chain, caller?, callee?, callId? }.");
   }
   return parts as Record<string, unknown>;
 }
 
+const VERSION_PREFIX = `${ENVELOPE_VERSION}:`;
+
 /**
- * Runs `work` and packs its outcome for the trip back; never rejects. An
- * outcome that cannot make the trip (a value structured-clone refuses, a
- * thrown value that cannot even be read, anything over Workers RPC's size
- * limit) becomes an Error outcome that names the reason.
+ * The version an envelope says it is: the number before the colon of this
+ * version's string form, or the `v` field that versions 1 and 2 (objects)
+ * carried; `undefined` if it says none.
  */
-export async function sealOutcome(chain: OperationChain, work: Promise<unknown>): Promise<ChainOutcome> {
-  let value: unknown;
-  try {
-    value = await work;
-  } catch (error) {
-    return sealFailure(chain, error);
+function versionOf(envelope: unknown): number | undefined {
+  if (typeof envelope === "string") {
+    if (envelope.startsWith(VERSION_PREFIX)) return ENVELOPE_VERSION;
+    const match = /^(\d{1,9}):/.exec(envelope);
+    return match ? Number(match[1]) : undefined;
   }
-  const unsendable = (why: string, cause?: unknown) =>
-    sealFailure(chain, new InvalidInputError(`The result of ${describeChain(chain)} could not be sent back: ${why}`, { cause }));
-  let sealed: Intermediate;
+  const version = (envelope as { v?: unknown } | null)?.v;
+  return typeof version === "number" ? version : undefined;
+}
+
+/**
+ * An outcome a sender of versions 1 and 2 reads, for the door to answer
+ * one with (`{ ok: false, error }`, structured-clone's Intermediate): the
+ * Error saying which versions met reaches that sender's caller.
+ */
+export function sealOldVersionFailure(error: Error): unknown {
+  return { ok: false, error: preprocessSync(error) };
+}
+
+/** Whether `envelope` is one that versions 1 and 2 sent: an object, not this version's string. */
+export function isOldVersionEnvelope(envelope: unknown): boolean {
+  return typeof envelope === "object" && envelope !== null;
+}
+
+/**
+ * Packs what a chain gave for the trip back: its value, or a Promise of it.
+ * Synchronous when the value is already there and holds no body to read (the
+ * usual case), so the door can answer without a turn of the microtask queue.
+ * Never throws or rejects: an outcome that cannot make the trip (a value
+ * structured-clone refuses, a thrown value that cannot even be read,
+ * anything over Workers RPC's size limit) becomes an Error outcome that
+ * names the reason.
+ */
+export function sealOutcome(chain: OperationChain, result: unknown): ChainOutcome | Promise<ChainOutcome> {
+  if (result instanceof Promise) return result.then((value: unknown) => sealValue(chain, value), (error: unknown) => sealThrown(chain, error));
+  return sealValue(chain, result);
+}
+
+function sealValue(chain: OperationChain, value: unknown): ChainOutcome | Promise<ChainOutcome> {
+  let text: string;
   try {
-    sealed = await preprocess(value);
+    text = stringifySync(value);
   } catch (cause) {
-    return unsendable(describeThrown(cause), cause);
+    if (cause instanceof DataCloneError && cause.code === "ASYNC_BODY") {
+      return stringify(value).then((later) => fitting(chain, later), (later: unknown) => unsendable(chain, describeThrown(later), later));
+    }
+    return unsendable(chain, describeThrown(cause), cause);
   }
-  const outcome: ChainOutcome = { ok: true, value: sealed };
+  return fitting(chain, text);
+}
+
+/** The outcome for a value's `text`, or an Error outcome if it is over Workers RPC's size limit. */
+function fitting(chain: OperationChain, text: string): ChainOutcome | Promise<ChainOutcome> {
+  const outcome: ChainOutcome = `${VALUE}${text}`;
   const tooBig = oversize(outcome);
-  return tooBig ? unsendable(`${tooBig}. Return less, or split it over several calls.`) : outcome;
+  return tooBig ? unsendable(chain, `${tooBig}. Return less, or split it over several calls.`) : outcome;
 }
 
-/** Unpacks an outcome: returns the value or throws the (rebuilt) Error. */
-export function openOutcome(outcome: ChainOutcome): unknown {
-  if (outcome.ok) return postprocess(outcome.value);
-  throw postprocess(outcome.error);
+function unsendable(chain: OperationChain, why: string, cause?: unknown): Promise<ChainOutcome> {
+  return sealThrown(chain, new InvalidInputError(`The result of ${describeChain(chain)} could not be sent back: ${why}`, { cause }));
 }
 
-/** The Error outcome for `error`, thrown by `chain` or standing for its result. */
-async function sealFailure(chain: OperationChain, error: unknown): Promise<ChainOutcome> {
-  const outcome: ChainOutcome = { ok: false, error: await sealError(chain, error) };
+/** The tags that start an outcome: a value, or the Error in its place. */
+const VALUE = "=";
+const ERROR = "!";
+
+/**
+ * Unpacks an outcome: returns the value or throws the (rebuilt) Error.
+ * @throws {InvalidInputError} for anything but an outcome of this version
+ *   (an outcome of versions 1 and 2 was an object).
+ */
+export function openOutcome(outcome: unknown): unknown {
+  const tag = typeof outcome === "string" ? outcome[0] : undefined;
+  if (tag !== VALUE && tag !== ERROR) {
+    const why = typeof outcome === "object" && outcome !== null ? "an object, as versions 1 and 2 sent: the sender runs another Lumenize version" : "not one";
+    throw new InvalidInputError(`Malformed outcome: this build reads version ${ENVELOPE_VERSION}'s, a string starting with "${VALUE}" or "${ERROR}", and this is ${why}. Use the same Lumenize version on both sides.`);
+  }
+  const decoded = parse((outcome as string).slice(1));
+  if (tag === VALUE) return decoded;
+  throw decoded;
+}
+
+/** The Error outcome for `error`, thrown by `chain` or standing for its result. Never rejects. */
+export async function sealThrown(chain: OperationChain, error: unknown): Promise<ChainOutcome> {
+  const outcome: ChainOutcome = `${ERROR}${await sealError(chain, error)}`;
   const tooBig = oversize(outcome);
   if (!tooBig) return outcome;
   const message = `The Error thrown by ${describeChain(chain)} could not be sent back: ${tooBig}. Its name was ${describeName(error)}.`;
-  return { ok: false, error: await preprocess(new InvalidInputError(message)) };
+  return `${ERROR}${await stringify(new InvalidInputError(message))}`;
 }
 
-async function sealError(chain: OperationChain, error: unknown): Promise<Intermediate> {
+async function sealError(chain: OperationChain, error: unknown): Promise<string> {
   try {
-    return await preprocess(error);
+    return await stringify(error);
   } catch {
     // The thrown value itself is not cloneable (an Error holding a function,
     // say): keep what can be said about it.
-    return preprocess(readableCopy(chain, error));
+    return stringify(readableCopy(chain, error));
   }
 }
 

@@ -46,15 +46,11 @@ export function oversize(value: unknown): string | undefined {
 
 /** {@link rpcSize}, or with `twoByteAware` false, the size if every string were Latin-1 (at least half the real size). */
 function measure(value: unknown, twoByteAware: boolean): number {
+  // Envelopes and outcomes are one string: sized with no walk and nothing allocated.
+  if (typeof value === "string") return 2 + stringSize(value, twoByteAware);
   // Primitives are counted where they are met; only containers wait on the stack.
   const pending: object[] = [];
-  const count = (item: unknown): number => {
-    if (typeof item === "string") return stringSize(item, twoByteAware);
-    if (typeof item === "number") return isSmallInteger(item) ? 1 + varintSize(Math.abs(item) * 2) : DOUBLE;
-    if (typeof item === "object" && item !== null) pending.push(item);
-    return typeof item === "object" && item !== null ? 0 : 1; // null, undefined, true, false: one tag byte
-  };
-  let bytes = 2 + count(value); // header: format tag and version
+  let bytes = 2 + count(value, pending, twoByteAware); // header: format tag and version
   while (pending.length > 0) {
     const current = pending.pop() as object;
     if (Array.isArray(current)) {
@@ -66,16 +62,27 @@ function measure(value: unknown, twoByteAware: boolean): number {
         // sends every element as one; count them so.
         bytes += current.length * DOUBLE;
       } else {
-        for (let i = 0; i < current.length; i++) bytes += count(current[i]);
+        for (let i = 0; i < current.length; i++) bytes += count(current[i], pending, twoByteAware);
       }
     } else {
       const keys = Object.keys(current);
       // Tag, end tag, property count, and the few bytes more workerd was measured to write for some objects.
       bytes += 2 + varintSize(keys.length) + OBJECT_SLACK;
-      for (const key of keys) bytes += stringSize(key, twoByteAware) + count((current as Record<string, unknown>)[key]);
+      for (const key of keys) bytes += stringSize(key, twoByteAware) + count((current as Record<string, unknown>)[key], pending, twoByteAware);
     }
   }
   return bytes;
+}
+
+/** The bytes of a primitive; a container counts nothing yet and waits on `pending`. */
+function count(item: unknown, pending: object[], twoByteAware: boolean): number {
+  if (typeof item === "string") return stringSize(item, twoByteAware);
+  if (typeof item === "number") return isSmallInteger(item) ? 1 + varintSize(Math.abs(item) * 2) : DOUBLE;
+  if (typeof item === "object" && item !== null) {
+    pending.push(item);
+    return 0;
+  }
+  return 1; // null, undefined, true, false: one tag byte
 }
 
 /** A double: tag and eight bytes. */

@@ -4,7 +4,7 @@
  * delivery itself, through the origin's `__settle` door with retries, is
  * `deliver` in lib/delivery.
  */
-import { sealOutcome, type ChainOutcome } from "../envelope";
+import { sealOutcome, sealThrown, type ChainOutcome } from "../envelope";
 import { retrying } from "./batch";
 import { orchestratorStub } from "./bindings";
 import type { OrchestratorAddress } from "./types";
@@ -15,8 +15,8 @@ const FIRST_BACKOFF_MS = 100;
 const REPORT_ATTEMPTS = 3;
 
 /** The outcome in wire form, as the envelope seals every outcome. Never rejects. */
-export function sealResult(result: Response | Error): Promise<ChainOutcome> {
-  return sealOutcome([], result instanceof Error ? Promise.reject(result) : Promise.resolve(result));
+export async function sealResult(result: Response | Error): Promise<ChainOutcome> {
+  return result instanceof Error ? sealThrown([], result) : sealOutcome([], result);
 }
 
 /**

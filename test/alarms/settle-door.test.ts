@@ -5,19 +5,15 @@
  * outcome nor reach a schedule.
  */
 import { describe, expect, it } from "vitest";
-import { $schedule, placeholder, preprocess } from "../../lib";
-import { sealChain, type ChainOutcome } from "../../lib/envelope";
+import { $schedule, placeholder } from "../../lib";
+import { openOutcome, sealChain } from "../../lib/envelope";
 import { muteLogs } from "../logs";
-import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { CLEAN, expectCleanAfterEach, freshProbe, inProbe, outcomeOf, storedState } from "../harness";
 
 expectCleanAfterEach();
 
 const HOUR = 3_600_000;
 const $outcome = placeholder<unknown>();
-
-async function sealed(value: unknown): Promise<ChainOutcome> {
-  return { ok: true, value: await preprocess(value) };
-}
 
 muteLogs();
 
@@ -25,7 +21,7 @@ describe("__settle", () => {
   it("runs the continuation with the delivered value, over RPC, and removes the pending outcome", async () => {
     const { stub } = freshProbe("door-value");
     const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "v"), { deadline: Date.now() + HOUR }));
-    expect(await stub.__settle(id, token, await sealed(new Map([["n", 1]])))).toBe(true);
+    expect(await stub.__settle(id, token, await outcomeOf(new Map([["n", 1]])))).toBe(true);
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "v", result: new Map([["n", 1]]) }]));
     expect(await storedState(stub)).toMatchObject(CLEAN);
   });
@@ -33,7 +29,7 @@ describe("__settle", () => {
   it("runs the continuation with the delivered error in place of the result", async () => {
     const { stub } = freshProbe("door-error");
     const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "e"), { deadline: Date.now() + HOUR }));
-    expect(await stub.__settle(id, token, { ok: false, error: await preprocess(new RangeError("out of range")) })).toBe(true);
+    expect(await stub.__settle(id, token, await outcomeOf(new RangeError("out of range"), { thrown: true }))).toBe(true);
     await inProbe(stub, (probe) => expect(probe.deliveries()[0].result).toMatchObject({ name: "RangeError", message: "out of range" }));
   });
 
@@ -41,19 +37,19 @@ describe("__settle", () => {
     const { stub } = freshProbe("door-forged");
     const { id, token } = await inProbe(stub, (probe) => probe.lmz.alarms.expect(probe.ctn().record($outcome, "x"), { deadline: Date.now() + HOUR }));
     for (const forged of ["", "0".repeat(32), `${token}0`, token.slice(1)]) {
-      expect(await stub.__settle(id, forged, await sealed("forged"))).toBe(false);
+      expect(await stub.__settle(id, forged, await outcomeOf("forged"))).toBe(false);
     }
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([]));
     expect((await storedState(stub)).outcomes).toHaveLength(1);
-    expect(await stub.__settle(id, token, await sealed("real"))).toBe(true);
+    expect(await stub.__settle(id, token, await outcomeOf("real"))).toBe(true);
     await inProbe(stub, (probe) => expect(probe.deliveries()).toEqual([{ tag: "x", result: "real" }]));
   });
 
   it("cannot settle, cancel or run a schedule, whatever id and token it is given", async () => {
     const { stub } = freshProbe("door-schedule");
     const made = await inProbe(stub, (probe) => probe.lmz.alarms.schedule(HOUR / 1000, probe.ctn().record($schedule, "mine"), { id: "wait" }));
-    expect(await stub.__settle("wait", "", await sealed("forged"))).toBe(false);
-    expect(await stub.__settle("wait", "0".repeat(32), await sealed("forged"))).toBe(false);
+    expect(await stub.__settle("wait", "", await outcomeOf("forged"))).toBe(false);
+    expect(await stub.__settle("wait", "0".repeat(32), await outcomeOf("forged"))).toBe(false);
     await inProbe(stub, (probe) => {
       expect(probe.deliveries()).toEqual([]);
       expect(probe.lmz.alarms.getSchedule("wait")).toEqual(made);
@@ -68,7 +64,7 @@ describe("__settle", () => {
       probe.lmz.alarms.expect(probe.ctn().record($outcome, "expired"), { deadline: Date.now() - 1 }),
     ]);
     await inProbe(stub, (probe) => probe.lmz.alarms.triggerAlarms());
-    const value = await sealed("x");
+    const value = await outcomeOf("x");
     expect(await stub.__settle(once.id, once.token, value)).toBe(true);
     expect(await stub.__settle(once.id, once.token, value)).toBe(false);
     expect(await stub.__settle("never-made", once.token, value)).toBe(false);
@@ -82,10 +78,10 @@ describe("__settle", () => {
       const { id, token } = probe.lmz.alarms.expect(probe.ctn().record($outcome, "m"), { deadline: Date.now() + HOUR });
       expect(await probe.__settle(id, token, { nope: true } as never)).toBe(false);
       expect(await probe.__settle(id, token, null as never)).toBe(false);
-      expect(await probe.__settle(42 as never, token, await sealed(1))).toBe(false);
-      expect(await probe.__settle(id, { token } as never, await sealed(1))).toBe(false);
+      expect(await probe.__settle(42 as never, token, await outcomeOf(1))).toBe(false);
+      expect(await probe.__settle(id, { token } as never, await outcomeOf(1))).toBe(false);
       expect(probe.deliveries()).toEqual([]);
-      expect(await probe.__settle(id, token, await sealed("fine"))).toBe(true);
+      expect(await probe.__settle(id, token, await outcomeOf("fine"))).toBe(true);
     });
   });
 
@@ -93,7 +89,7 @@ describe("__settle", () => {
     const { stub } = freshProbe("door-chain");
     await inProbe(stub, async (probe) => {
       const outcome = await probe.__executeChain(sealChain([{ type: "get", key: "__settle" }], {}));
-      expect(outcome.ok).toBe(false);
+      expect(() => openOutcome(outcome)).toThrow(/"__settle" is never reachable through a chain/);
     });
   });
 });

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { sealChain, type ChainOutcome } from "../../lib/envelope";
+import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
 import { getOperationChain, ctn, type OperationChain } from "../../lib/chains";
-import { postprocess } from "../../lib/structured-clone";
 import type { ProfileDO } from "../../examples/base-classes/profile";
 
 const whoAmI = getOperationChain(ctn<ProfileDO>().whoAmI()) as OperationChain;
@@ -38,18 +37,23 @@ describe("a LumenizeBase DO knows who it is", () => {
     await lie({ binding: "PROFILE", name: "not-turing" });
     await lie({ binding: "COUNTER", name: "turing" });
     const outcome = await lie({ binding: "PLAIN_VAR" });
-    if (!outcome.ok) throw new Error("expected a result");
-    const identity = postprocess(outcome.value) as { binding?: string; name?: string };
+    const identity = openOutcome(outcome) as { binding?: string; name?: string };
     expect(identity.binding).toBeUndefined();
     expect(await runInDurableObject(stub, (_i, state) => state.storage.kv.get("__lumenize:identity"))).toBeUndefined();
   });
 
   it("returns malformed envelopes as errors in the outcome, never throwing", async () => {
     const stub = env.PROFILE.getByName("robust");
-    const junks = [null, 42, { v: 2 }, { v: 2, text: "{" }, { v: 2, text: "[]" }, { v: 2, text: '{"v":2,"root":{"chain":["r",99]}}' }, { v: 2, text: '{"v":2,"json":{"chain":"not a chain"}}' }, { v: 1, chain: { v: 2, json: [] } }];
+    const junks = [null, 42, "", "nonsense", "3:", "3:{", "3:[]", '3:{"v":2,"root":{"chain":["r",99]}}', '3:{"v":2,"json":{"chain":"not a chain"}}', "4:{}"];
     for (const junk of junks) {
       const outcome = (await stub.__executeChain(junk as never)) as ChainOutcome;
-      expect(outcome.ok).toBe(false);
+      expect(outcome[0], JSON.stringify(junk)).toBe("!");
+      expect(() => openOutcome(outcome)).toThrow(/chain envelope|operation chain|DataCloneError|not valid JSON|Malformed/i);
+    }
+    // Versions 1 and 2 sent objects, and read an object back.
+    for (const junk of [{ v: 2 }, { v: 2, text: "{" }, { v: 1, chain: { v: 2, json: [] } }, {}]) {
+      const outcome = (await stub.__executeChain(junk as never)) as unknown as { ok: boolean };
+      expect(outcome.ok, JSON.stringify(junk)).toBe(false);
     }
   });
 });

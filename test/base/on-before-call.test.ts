@@ -8,11 +8,10 @@ import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ctn, getOperationChain, placeholder, type OperationChain } from "../../lib/chains";
-import { preprocess } from "../../lib/structured-clone";
 import { openOutcome, sealChain, type ChainOutcome, type Identity } from "../../lib/envelope";
 import type { GuardedDO, GuardedWorker } from "../fixtures/guarded";
 import type { LedgerDO } from "../../examples/security/ledger";
-import { freshProbe, inProbe } from "../harness";
+import { freshProbe, inProbe, outcomeOf } from "../harness";
 import { deliveriesOf } from "../call/harness";
 
 const claimed: Identity = { kind: "durable-object", binding: "PROBE", name: "claims-to-be-ada" };
@@ -89,7 +88,7 @@ describe("onBeforeCall", () => {
     const { id, token } = await runInDurableObject(stub, (guarded: GuardedDO) =>
       guarded.lmz.alarms.expect(guarded.ctn().work(placeholder<number>()), { deadline: Date.now() + 60_000 }),
     );
-    expect(await stub.__settle(id, token, { ok: true, value: await preprocess(21) })).toBe(true);
+    expect(await stub.__settle(id, token, await outcomeOf(21))).toBe(true);
     expect(await stub.seen()).toEqual([]);
     expect(await stub.runs()).toBe(1);
   });

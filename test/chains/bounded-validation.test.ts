@@ -76,7 +76,7 @@ describe("chain validation is bounded by what was sent", () => {
     // A chain `add(…)` whose args array claims 2^32 - 1 elements and holds none.
     const hostile = `{"v":2,"root":[{"type":"get","key":"greet"},{"type":"apply","args":["A",4294967295]}]}`;
     expect(hostile.length).toBeLessThan(160);
-    const outcome = (await env.GREETER.__executeChain({ v: 2, text: `{"v":2,"root":{"chain":${JSON.stringify(JSON.parse(hostile).root)}}}` })) as ChainOutcome;
+    const outcome = (await env.GREETER.__executeChain(`3:{"v":2,"root":{"chain":${JSON.stringify(JSON.parse(hostile).root)}}}`)) as ChainOutcome;
     expect(() => openOutcome(outcome)).toThrow(/step 1: the args array has a hole at index 0 \(length 4294967295\)/);
     // The same text decodes to a sparse array without walking it: the decoder is bounded too.
     const chain = parse(hostile) as { args: unknown[] }[];
@@ -91,7 +91,7 @@ describe("chain validation is bounded by what was sent", () => {
     const args = Array.from({ length: count }, () => ({ value: ["A", 30_000_000] }));
     const hostile = JSON.stringify({ v: 2, root: [{ type: "get", key: "nothing" }, { type: "apply", args }] });
     expect(hostile.length).toBeLessThan(2_100);
-    const outcome = (await env.GREETER.__executeChain({ v: 2, text: `{"v":2,"root":{"chain":${JSON.stringify(JSON.parse(hostile).root)}}}` })) as ChainOutcome;
+    const outcome = (await env.GREETER.__executeChain(`3:{"v":2,"root":{"chain":${JSON.stringify(JSON.parse(hostile).root)}}}`)) as ChainOutcome;
     expect(() => openOutcome(outcome)).toThrow(/the target has no member "nothing"/);
     const decoded = parse(hostile) as { args: { value: unknown[] }[] }[];
     expect(decoded[1].args[count - 1].value).toHaveLength(30_000_000);

@@ -5,10 +5,10 @@
  * strategies.
  */
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
+import { $response, RETRY_BASE_DELAY_MS, type ProxyFetchOptions } from "../../lib";
 import type { ProbeDO } from "../fixtures/probe";
 import { muteLogs } from "../logs";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState } from "../harness";
+import { expectCleanAfterEach, freshProbe, inProbe, outcomeOf, storedState } from "../harness";
 import { API, expectNoMoreThan, freshOrchestrator, waitForOutcomes, startOrchestrated, startSimple } from "./harness";
 
 expectCleanAfterEach();
@@ -30,7 +30,7 @@ describe.each(strategies)("$name: a continuation that throws", ({ start, options
     const [outcome] = await waitForOutcomes(stub, 1);
     expect(outcome.error?.name).toBe("TimeoutError");
     // The result turns up late, through the door the executor uses.
-    expect(await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) })).toBe(false);
+    expect(await stub.__settle(id, token, await outcomeOf(new Response("late")))).toBe(false);
     // Longer than a throwing schedule's first retry would wait.
     await expectNoMoreThan(stub, 1, RETRY_BASE_DELAY_MS + 500);
     expect(logs.errors.mock.calls.some(([message]) => String(message).includes(`continuation explode(…) threw`))).toBe(true);

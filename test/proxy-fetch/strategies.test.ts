@@ -8,8 +8,8 @@
 // #region late
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { $response, preprocess, type FetchOrchestrator, type ProxyFetchOptions } from "lumenize-do";
-import { expectCleanAfterEach, freshProbe, inProbe, storedState, type StubOf } from "../harness";
+import { $response, type FetchOrchestrator, type ProxyFetchOptions } from "lumenize-do";
+import { expectCleanAfterEach, freshProbe, inProbe, outcomeOf, storedState, type StubOf } from "../harness";
 import { API, expectNoMoreThan, freshOrchestrator, outcomesOf, waitForOutcomes, startOrchestrated, startSimple, type Start } from "./harness";
 
 expectCleanAfterEach();
@@ -124,7 +124,7 @@ describe.each(STRATEGIES)("$name", ({ name, start, route, handedTo, gaveUpAfter 
       const [outcome] = await waitForOutcomes(stub, 1);
       expect(outcome.error).toMatchObject({ name: "TimeoutError", message: expect.stringContaining("its result was lost on the way back") });
       // The result turns up after all: the settle door says it was too late, and nothing runs.
-      expect(await stub.__settle(id, token, { ok: true, value: await preprocess(new Response("late")) })).toBe(false);
+      expect(await stub.__settle(id, token, await outcomeOf(new Response("late")))).toBe(false);
       await expectNoMoreThan(stub, 1);
     });
     // #endregion late
