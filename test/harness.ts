@@ -1,16 +1,17 @@
 /**
  * The one harness of the workerd tests: Durable Objects no other test
- * touches (`fresh`, `freshProbe`), code run inside them (`inProbe`), and an
+ * touches (`fresh`, `freshProbe`), code run inside them (`inProbe`),
+ * outcomes sealed as a door seals them (`outcomeOf`), and an
  * `afterEach` check that every object a test used ends clean: no schedule,
  * no pending outcome, no orchestrator job and no platform alarm. The pool
  * does not reset alarms between tests, so a leftover would fire in the middle
  * of another test. The "Alarms" and "proxy-fetch" pages show region "clean".
  */
 import { env } from "cloudflare:workers";
+import { sealOutcome, sealThrown, type ChainOutcome } from "../lib/envelope";
 // #region clean
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
-import { sealOutcome, sealThrown, type ChainOutcome } from "../lib/envelope";
 
 /** Every Durable Object a test used, as a way to reach it: a stub breaks when `abortAllDurableObjects` runs. */
 const used = new Map<string, () => DurableObjectStub>();
