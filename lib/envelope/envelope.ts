@@ -65,10 +65,10 @@ function readEnvelope(envelope: unknown): Record<string, unknown> {
       `Chain envelope version ${version} is not one this build reads (it reads ${ENVELOPE_VERSION}): the sender runs another Lumenize version. Use the same Lumenize version on both sides; nothing ran.`,
     );
   }
-  if (version === undefined) {
+  if (version === undefined || typeof envelope !== "string") {
     throw new InvalidInputError(`Malformed chain envelope: expected "${ENVELOPE_VERSION}:" and a text. Send chains with this.lmz.call/callRaw.`);
   }
-  const parts = parse((envelope as string).slice(VERSION_PREFIX.length));
+  const parts = parse(envelope.slice(VERSION_PREFIX.length));
   if (typeof parts !== "object" || parts === null || Array.isArray(parts)) {
     throw new InvalidInputError("Malformed chain envelope: its text must hold an object { chain, caller?, callee?, callId? }.");
   }

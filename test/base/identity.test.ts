@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
 import { getOperationChain, ctn, type OperationChain } from "../../lib/chains";
+import { postprocess, type Intermediate } from "../../lib/structured-clone";
 import type { ProfileDO } from "../../examples/base-classes/profile";
 
 const whoAmI = getOperationChain(ctn<ProfileDO>().whoAmI()) as OperationChain;
@@ -51,9 +52,10 @@ describe("a LumenizeBase DO knows who it is", () => {
       expect(() => openOutcome(outcome)).toThrow(/chain envelope|operation chain|DataCloneError|not valid JSON|Malformed/i);
     }
     // Versions 1 and 2 sent objects, and read an object back.
-    for (const junk of [{ v: 2 }, { v: 2, text: "{" }, { v: 1, chain: { v: 2, json: [] } }, {}]) {
-      const outcome = (await stub.__executeChain(junk as never)) as unknown as { ok: boolean };
+    for (const junk of [{ v: 2 }, { v: 2, text: "{" }, { v: 1, chain: { v: 2, json: [] } }, {}, { v: 3, text: '{"v":2,"json":{"chain":[]}}' }]) {
+      const outcome = (await stub.__executeChain(junk as never)) as unknown as { ok: boolean; error: Intermediate };
       expect(outcome.ok, JSON.stringify(junk)).toBe(false);
+      expect((postprocess(outcome.error) as Error).name, JSON.stringify(junk)).toBe("InvalidInputError");
     }
   });
 });
