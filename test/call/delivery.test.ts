@@ -70,6 +70,45 @@ describe("call delivers the result to the continuation", () => {
   });
 });
 
+describe("call sends a Request or Response argument with its body", () => {
+  it("reads the body at the call site and hands the remote a Response it can read", async () => {
+    const { stub } = freshProbe();
+    const text = await inProbe(stub, (probe) => probe.lmz.callRaw("PROBE", "bodies", probe.ctn<ProbeDO>().bodyOf(new Response("hello, body"))));
+    expect(text).toBe("hello, body");
+  });
+
+  it("fails the call, once, with the Error that reading the body gave, and sends nothing", async () => {
+    const { stub } = freshProbe();
+    const broken = () => new Response(new ReadableStream({ pull: (controller) => controller.error(new Error("the stream broke")) }));
+    const refusal = await inProbe(stub, (probe) =>
+      probe.lmz.callRaw("PROBE", "broken-bodies", probe.ctn<ProbeDO>().bodyOf(broken())).then(
+        () => undefined,
+        (error: Error) => [error.name, error.message],
+      ),
+    );
+    expect(refusal).toEqual(["DataCloneError", expect.stringMatching(/^Reading a Response body failed \(Error: the stream broke\)/)]);
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().bodyOf(broken());
+      probe.lmz.call("PROBE", "broken-bodies", remote, probe.ctn().record(remote, "broken"));
+    });
+    const [delivery] = await deliveriesOf(stub, 1);
+    expect((delivery.result as Error).name).toBe("DataCloneError");
+    await sleep(100);
+    expect(await inProbe(stub, (probe) => probe.deliveries().length)).toBe(1);
+  });
+
+  it("fails the call with a CallError naming the limit when the body makes the chain too big for one RPC message", async () => {
+    const { stub } = freshProbe();
+    const refusal = await inProbe(stub, (probe) =>
+      probe.lmz.callRaw("PROBE", "huge-bodies", probe.ctn<ProbeDO>().bodyOf(new Response("x".repeat(33 * 1024 * 1024)))).then(
+        () => undefined,
+        (error: Error) => [error.name, error.message],
+      ),
+    );
+    expect(refusal).toEqual(["CallError", expect.stringMatching(/could not be sent: it is [\d,]+ bytes in Workers RPC's encoding, over its limit of 33,554,432 bytes \(32 MiB\)/)]);
+  });
+});
+
 describe("call times out", () => {
   it("delivers a TimeoutError once, and drops (and logs) the result that arrives later", async () => {
     const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
