@@ -9,7 +9,7 @@
  */
 import type { Alarms } from "../alarms";
 import type { Settlement } from "../delivery";
-import { openOutcome, type ChainOutcome } from "../envelope";
+import { isOutcome, openOutcome, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
 
 /**
@@ -32,16 +32,6 @@ export async function settleThroughDoor(alarms: Alarms, id: unknown, token: unkn
     return false;
   }
   return alarms.settle(id, token, decode(outcome));
-}
-
-/**
- * An outcome of this version, or one of versions 1 and 2 (an object with
- * `ok`), which goes through so that the continuation gets the Error naming
- * the versions that met.
- */
-function isOutcome(outcome: unknown): outcome is ChainOutcome {
-  if (typeof outcome === "string") return outcome.startsWith("=") || outcome.startsWith("!");
-  return typeof outcome === "object" && outcome !== null && typeof (outcome as { ok?: unknown }).ok === "boolean";
 }
 
 function decode(outcome: ChainOutcome): unknown {

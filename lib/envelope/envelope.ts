@@ -149,6 +149,17 @@ const VALUE = "=";
 const ERROR = "!";
 
 /**
+ * Whether `value` has an outcome's shape: this version's, or one of
+ * versions 1 and 2 (an object with `ok`), which {@link openOutcome} turns
+ * into the Error naming the versions that met, so that a continuation
+ * waiting for it learns why.
+ */
+export function isOutcome(value: unknown): value is ChainOutcome {
+  if (typeof value === "string") return value[0] === VALUE || value[0] === ERROR;
+  return typeof value === "object" && value !== null && typeof (value as { ok?: unknown }).ok === "boolean";
+}
+
+/**
  * Unpacks an outcome: returns the value or throws the (rebuilt) Error.
  * @throws {InvalidInputError} for anything but an outcome of this version
  *   (an outcome of versions 1 and 2 was an object).
