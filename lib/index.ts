@@ -49,7 +49,7 @@ export type {
 } from "./chains";
 
 // call: this.lmz.call / this.lmz.callRaw.
-export { CallError, DEFAULT_CALL_TIMEOUT } from "./call";
+export { CallError, DEFAULT_CALL_TIMEOUT, DEFAULT_WORKER_CALL_TIMEOUT } from "./call";
 export type { CallOptions, CallRawOptions, CallTarget } from "./call";
 
 // alarms: this.lmz.alarms.

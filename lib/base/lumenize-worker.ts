@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Caller } from "../call/internal";
+import { DEFAULT_WORKER_CALL_TIMEOUT } from "../call";
 import { ctn, type Chain, type Continuation } from "../chains";
 import { registerChainHost } from "../chains/internal";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
@@ -26,8 +27,8 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
     registerHostHandles(ctx, env);
     const identity = (): Identity => ({ kind: "worker", binding: this.#binding });
     // A Worker has no durable home, so continuations run here while
-    // `ctx.waitUntil` keeps this invocation alive.
-    const caller = new Caller({ env, self: this, identity, keepAlive: (promise) => ctx.waitUntil(promise) });
+    // `ctx.waitUntil` keeps this invocation alive: about 30 s, hence a shorter default timeout.
+    const caller = new Caller({ env, self: this, identity, keepAlive: (promise) => ctx.waitUntil(promise), defaultTimeout: DEFAULT_WORKER_CALL_TIMEOUT });
     this.lmz = new LumenizeServices(identity, caller);
   }
 

@@ -39,6 +39,8 @@ export interface CallerHost {
   flush?(): Promise<void>;
   /** What durable calls need: storage for pending outcomes, and an address. Only a Durable Object has it. */
   readonly durable?: DurableHost;
+  /** The `timeout` of a call that gives none; default {@link DEFAULT_CALL_TIMEOUT}. */
+  readonly defaultTimeout?: number;
 }
 
 export class Caller {
@@ -75,7 +77,7 @@ export class Caller {
     if (options.durable !== undefined && typeof options.durable !== "boolean") {
       throw new CallError(`Invalid durable option ${String(options.durable)}: give true or false.`);
     }
-    if (options.durable) return callDurably(this.#host, { binding, target, remoteChain, continuationChain, timeout: checkTimeout(options) });
+    if (options.durable) return callDurably(this.#host, { binding, target, remoteChain, continuationChain, timeout: this.#timeoutOf(options) });
     const callId = crypto.randomUUID();
     // Every rejection of #dispatch is an Error: a CallError, a TimeoutError or what the remote threw.
     const deliver = async (value: unknown): Promise<void> => {
@@ -121,13 +123,22 @@ export class Caller {
     return this.#dispatch(binding, target, chainOf(remote, "remote chain"), crypto.randomUUID(), options) as Promise<R>;
   }
 
+  /** The `timeout` option, or this host's default. @throws {CallError} for one that is not a positive, finite number of milliseconds. */
+  #timeoutOf(options: CallRawOptions): number {
+    const timeout = options.timeout ?? this.#host.defaultTimeout ?? DEFAULT_CALL_TIMEOUT;
+    if (!(timeout > 0) || !Number.isFinite(timeout)) {
+      throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
+    }
+    return timeout;
+  }
+
   /**
    * Validates and sends synchronously; the returned promise settles once,
    * with the result or the remote's Error, or with a TimeoutError when the
    * deadline comes first.
    */
   #dispatch(binding: string, target: CallTarget, chain: OperationChain, callId: string, options: CallRawOptions): Promise<unknown> {
-    const timeout = checkTimeout(options);
+    const timeout = this.#timeoutOf(options);
     const { stub, address } = this.#stubs.resolve(this.#host.env, binding, target);
     const meta = { caller: this.#host.identity(), callee: address, callId };
     const envelope = sealNow(chain, meta);
@@ -190,14 +201,6 @@ function openReply(outcome: ChainOutcome, address: Address, chain: OperationChai
   }
 }
 
-/** The `timeout` option, or its default. @throws {CallError} for one that is not a positive, finite number of milliseconds. */
-function checkTimeout(options: CallRawOptions): number {
-  const timeout = options.timeout ?? DEFAULT_CALL_TIMEOUT;
-  if (!(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new CallError(`Invalid timeout ${timeout}: give a positive, finite number of milliseconds.`);
-  }
-  return timeout;
-}
 
 function chainOf(value: unknown, role: string): OperationChain {
   const chain = getOperationChain(value);

@@ -9,4 +9,4 @@
  * @module
  */
 export { CallError } from "./errors";
-export { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";
+export { DEFAULT_CALL_TIMEOUT, DEFAULT_WORKER_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";

@@ -3,7 +3,8 @@ export interface CallRawOptions {
   /**
    * Milliseconds to wait for the remote result before giving up with a
    * `TimeoutError`. A result arriving later is dropped (and logged). Default
-   * {@link DEFAULT_CALL_TIMEOUT}.
+   * {@link DEFAULT_CALL_TIMEOUT}, or {@link DEFAULT_WORKER_CALL_TIMEOUT} for
+   * a call made by a `LumenizeWorker`.
    */
   readonly timeout?: number;
 }
@@ -25,8 +26,18 @@ export interface CallOptions extends CallRawOptions {
   readonly durable?: boolean;
 }
 
-/** Default `timeout` of a call: 30 seconds. */
+/** Default `timeout` of a call made by a Durable Object or an RpcTarget: 30 seconds. */
 export const DEFAULT_CALL_TIMEOUT = 30_000;
+
+/**
+ * Default `timeout` of a call made by a `LumenizeWorker`: 20 seconds. A
+ * Worker's continuation runs while `ctx.waitUntil` keeps the invocation
+ * alive, which the platform ends about 30 seconds after the invocation
+ * returned; a deadline 10 seconds short of that leaves the `TimeoutError`
+ * time to reach the continuation, and the continuation time to run, rather
+ * than racing the end of the invocation.
+ */
+export const DEFAULT_WORKER_CALL_TIMEOUT = 20_000;
 
 /**
  * Where a call goes: a Durable Object instance name (`string`) or id
