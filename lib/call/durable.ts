@@ -37,7 +37,7 @@ import type { DurableDoor } from "../base";
 import { describeChain, type OperationChain } from "../chains";
 import { chainFrom } from "../chains/internal";
 import { collect, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
-import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
+import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type Address, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
 import { describeThrown } from "../errors/internal";
 import type { CallerHost } from "./caller";
 import { CallError } from "./errors";
@@ -68,6 +68,8 @@ export interface DurableCall {
 interface Waiting {
   readonly call: DurableCall;
   readonly callId: string;
+  /** How the call names its target, for messages. */
+  readonly address: Address;
   readonly meta: EnvelopeMeta;
   /** Sealed at the call site, or `undefined` when there are bodies to read first. */
   readonly envelope: ChainEnvelope | undefined;
@@ -123,7 +125,7 @@ export function callDurably(host: CallerHost, call: DurableCall): string {
   const timeoutMessage = `Durable call ${callId} to ${describeAddress(address)} (${describeChain(call.remoteChain)}) got no result within ${call.timeout} ms.`;
   // The one write. It also refuses a continuation argument that cannot be stored, before anything is sent.
   const { token } = durable.outcomes.expect(chainFrom(call.continuationChain), { id: callId, deadline, timeoutMessage });
-  const waiting: Waiting = { call, callId, meta, envelope, delivery: { origin, token, deadline } };
+  const waiting: Waiting = { call, callId, address, meta, envelope, delivery: { origin, token, deadline } };
   // The RPC leaves once the row is durable: the platform holds outgoing messages until writes commit.
   collect(host.self, `durable:${call.binding}:${targetKey(call.target)}`, waiting, (batch) => handOverAll(host, durable, batch), (work) => host.keepAlive?.(work));
   return callId;
@@ -167,7 +169,7 @@ async function handOver(env: unknown, slice: Ready[]): Promise<[Waiting, Error][
   const handOvers = slice.map((ready) => ready.handOver);
   // A fresh stub per attempt: a stub that saw an exception may be broken.
   const sent = await untilDeadline(() => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
-  const where = describeAddress(resolveTarget(env, binding, target).address);
+  const where = describeAddress(slice[0].waiting.address);
   const about = (waiting: Waiting) => `Durable call ${waiting.callId} to ${where} (${describeChain(waiting.call.remoteChain)})`;
   if (sent.ok) {
     const replies = Array.isArray(sent.value) ? sent.value : [];
