@@ -16,9 +16,12 @@
 //      under both Bundler and NodeNext resolution;
 //   4. bundles the starter with `wrangler deploy --dry-run` and prints the size;
 //   5. runs the starter's tests (its own vitest, under @cloudflare/vitest-plugin);
-//   6. runs a one-class Worker on a compatibility date without Node.js
-//      compatibility: without flags its first Durable Object must fail with an
-//      Error naming `nodejs_als`, and with only `nodejs_als` it must work.
+//   6. runs a one-class Worker on compatibility dates older than Lumenize
+//      supports: before Node.js compatibility (2026-08-04) its first Durable
+//      Object must fail with an Error naming both `nodejs_als` and
+//      `durable_object_io_tasks_prevent_eviction`, and with `nodejs_als` alone
+//      naming the second; after it but before 2026-10-01, naming the second;
+//      with both flags it must work.
 // A failure names its step. KEEP=1 keeps the temporary folder.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -234,8 +237,11 @@ function starterTests() {
 // --- 6. missing flag ----------------------------------------------------------
 
 // Before 2026-08-04 (when Node.js compatibility became the default), a Worker
-// has AsyncLocalStorage only with a flag.
+// has AsyncLocalStorage only with a flag; before 2026-10-01, a Durable Object
+// with pending I/O is kept alive only with a flag.
 const beforeNodeDefault = '2026-07-01';
+const beforeEvictionDefault = '2026-09-01';
+const evictionFlag = 'durable_object_io_tasks_prevent_eviction';
 
 async function missingFlag() {
   const dir = path.join(starter, 'flag-check');
@@ -256,11 +262,11 @@ export default {
 `,
   );
   const { unstable_startWorker } = await import(pathToFileURL(path.join(starter, 'node_modules/wrangler/wrangler-dist/cli.js')).href);
-  const ask = async (flags) => {
+  const ask = async (date, flags) => {
     writeJson(path.join(dir, 'wrangler.json'), {
       name: 'flag-check',
       main: 'index.js',
-      compatibility_date: beforeNodeDefault,
+      compatibility_date: date,
       compatibility_flags: flags,
       durable_objects: { bindings: [{ name: 'PING', class_name: 'PingDO' }] },
       migrations: [{ tag: 'v1', new_sqlite_classes: ['PingDO'] }],
@@ -277,16 +283,22 @@ export default {
       await worker.dispose();
     }
   };
-  const without = await ask([]);
-  if (without.status !== 500 || !without.text.includes('"nodejs_als"')) {
-    throw new StepFailure(`without flags (compatibility date ${beforeNodeDefault}) the first Durable Object should fail naming "nodejs_als"; got ${without.status}: ${without.text}`);
+  const mustFail = async (date, flags, names) => {
+    const answer = await ask(date, flags);
+    const missing = names.filter((name) => !answer.text.includes(`"${name}"`));
+    if (answer.status !== 500 || missing.length) {
+      throw new StepFailure(`on ${date} with flags [${flags.join(', ')}] the first Durable Object should fail naming ${names.map((name) => `"${name}"`).join(' and ')}; got ${answer.status}: ${answer.text}`);
+    }
+    say(`on ${date} with flags [${flags.join(', ')}] the first host fails with: ${answer.text}`);
+  };
+  await mustFail(beforeNodeDefault, [], ['nodejs_als', evictionFlag]);
+  await mustFail(beforeNodeDefault, ['nodejs_als'], [evictionFlag]);
+  await mustFail(beforeEvictionDefault, [], [evictionFlag]);
+  const withBoth = await ask(beforeNodeDefault, ['nodejs_als', evictionFlag]);
+  if (withBoth.status !== 200 || withBoth.text !== 'pong') {
+    throw new StepFailure(`with "nodejs_als" and "${evictionFlag}" (compatibility date ${beforeNodeDefault}) the Durable Object should answer "pong"; got ${withBoth.status}: ${withBoth.text}`);
   }
-  const withAls = await ask(['nodejs_als']);
-  if (withAls.status !== 200 || withAls.text !== 'pong') {
-    throw new StepFailure(`with only "nodejs_als" (compatibility date ${beforeNodeDefault}) the Durable Object should answer "pong"; got ${withAls.status}: ${withAls.text}`);
-  }
-  say(`on ${beforeNodeDefault} without flags the first host fails with: ${without.text}`);
-  say(`on ${beforeNodeDefault} with only "nodejs_als" it works`);
+  say(`on ${beforeNodeDefault} with "nodejs_als" and "${evictionFlag}" it works`);
 }
 
 // --- Main ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { CallError, type CallOptions, type CallRawOptions, type CallTarget } fro
 import type { Caller } from "../call/internal";
 import type { Identity } from "../envelope";
 import { getCaller, getCallId, requireCallerContext } from "../context";
+import { requireEvictionProtection } from "./eviction";
 import type { DurableObjectIdentity } from "./identity";
 
 /**
@@ -133,7 +134,9 @@ export class DurableObjectServices extends LumenizeServices {
 
   /** @internal */
   constructor(self: DurableObjectIdentity, caller: Caller, alarms: Alarms, proxyFetch: ProxyFetch) {
+    // After the AsyncLocalStorage check in super(): on a date old enough to lack both, that error names both flags.
     super(() => self.identity, caller);
+    requireEvictionProtection();
     this.#self = self;
     this.alarms = alarms;
     this.#proxyFetch = proxyFetch;

@@ -49,8 +49,8 @@ function storage(): CallerStorage {
   if ("missing" in currentCaller) {
     throw new ConfigurationError(
       'Lumenize needs AsyncLocalStorage ("node:async_hooks"), which this Worker does not have. In wrangler.jsonc, set ' +
-        '"compatibility_date" to "2026-10-01" or later (the earliest Lumenize supports), or add "nodejs_als" to ' +
-        '"compatibility_flags".',
+        '"compatibility_date" to "2026-10-01" or later (the earliest Lumenize supports), or, to keep this date, add both ' +
+        '"nodejs_als" and "durable_object_io_tasks_prevent_eviction" to "compatibility_flags".',
       { cause: currentCaller.missing },
     );
   }
