@@ -180,8 +180,10 @@ describe("__executeChain refuses members no chain may reach, whatever the spelli
 
   // Bug (left open, a design question): an empty nested chain, { chain: [] }, evaluates to the
   // target itself, so any public method can be handed the host object, with its ctx and env, as an
-  // argument. Only the serializer stops it coming back (it meets a function inside ctx), and a
-  // method that reads a path of its argument would reach env's secrets. See the report.
+  // argument, and an empty chain (or a method returning `this`) makes the host the outcome. The
+  // encoder would write env's string secrets (it writes a plain copy of `env`); what stops it today
+  // is that it meets a function first, in ctx.exports. A method that reads a path of its argument
+  // would reach env's secrets. See the report.
   it.fails("refuses to hand the target itself to a method as an argument", async () => {
     const { stub } = freshProbe("hostile-self-argument");
     const chain: OperationChain = [{ type: "get", key: "echo" }, { type: "apply", args: [{ chain: [] }] }];

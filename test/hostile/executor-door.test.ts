@@ -56,6 +56,27 @@ describe("the executor's door refuses a malformed retry when it is handed over",
   });
 });
 
+describe("the executor's door and hostile timeouts", () => {
+  for (const [what, timeout] of [
+    ["a timeout no timer can hold", 1e300],
+    ["a timeout past a Date", 8.64e15 + 1],
+    ["a timeout of a billionth of a millisecond", 1e-9],
+  ] as [string, number][]) {
+    it(`answers the origin once for ${what}, or refuses the job`, async () => {
+      const origin = freshProbe("hostile-timeout");
+      const { job } = await jobFor(origin, "unused", "timeout");
+      const [refusal] = await executor().executeFetches([{ ...job, orchestrator: undefined, timeout }]);
+      if (refusal !== null) {
+        expect(refusal).toMatch(/Malformed proxy-fetch job: timeout/);
+        await inProbe(origin.stub, (probe) => probe.lmz.alarms.settle(job.id, job.deliver.token, new Error("cleanup")));
+        return;
+      }
+      const outcomes = await waitForOutcomes(origin.stub, 1);
+      expect(outcomes).toHaveLength(1);
+    });
+  }
+});
+
 describe("the orchestrator's __enqueue refuses a malformed retry with InvalidInputError", () => {
   it("refuses retry.methods that is not an array, storing nothing", async () => {
     const origin = freshProbe("hostile-enqueue");
