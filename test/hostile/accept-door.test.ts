@@ -14,7 +14,7 @@ import { expectCleanAfterEach, freshProbe, inProbe, track, type StubOf } from ".
 import { muteLogs } from "../logs";
 
 expectCleanAfterEach();
-muteLogs();
+const logs = muteLogs();
 
 const $outcome = placeholder<unknown>();
 const chainOf = (chain: unknown) => getOperationChain(chain) as OperationChain;
@@ -49,5 +49,23 @@ describe("__acceptChains cannot misdirect another caller's outcome", () => {
     expect(await inProbe(remote.stub, (probe) => [...probe.__acceptChains([hostile]), ...probe.__acceptChains([honest])])).toEqual([null, null]);
 
     await vi.waitFor(() => inProbe(caller, (probe) => expect(probe.deliveries()).toEqual([{ tag: "honest", result: 49 }])), { timeout: 10_000, interval: 50 });
+  });
+});
+
+describe("__acceptChains cannot keep the remote retrying a delivery that can never land", () => {
+  it("gives up at once on an origin that has no __settleAll door, whatever deadline the hand-over claims", async () => {
+    const remote = freshProbe("hostile-accept-nowhere");
+    // A Durable Object namespace the remote holds, of a class without Lumenize's settle doors.
+    const nowhere = env.OLD_RECEIVER.idFromName("hostile-nowhere").toString();
+    const hostile: HandOver = {
+      envelope: sealChain(chainOf(ctn<ProbeDO>().square(3)), { callId: "hostile-nowhere-call" }),
+      // A deadline years away: retried until then, the remote would be kept busy (and alive) for years.
+      delivery: { origin: { binding: "OLD_RECEIVER", id: nowhere }, token: "0".repeat(32), deadline: Date.now() + 10 * 365 * 24 * 3_600_000 },
+    };
+    expect(await remote.stub.__acceptChains([hostile])).toEqual([null]);
+    await vi.waitFor(
+      () => expect(logs.errors.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/could not reach the origin \(binding "OLD_RECEIVER"\) to deliver 1 outcome/)),
+      { timeout: 5_000, interval: 50 },
+    );
   });
 });
