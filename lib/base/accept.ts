@@ -9,7 +9,7 @@
  * home together through its `__settleAll` door, again and again until their
  * deadlines if the caller cannot be reached.
  */
-import { collect, deliverAll, isDelivery, originNamespace, type HandOver, type Settlement } from "../delivery";
+import { collect, deliverAll, isDelivery, originNamespace, type HandOver, type OriginAddress, type Settlement } from "../delivery";
 import { openEnvelope, type Address, type OpenedEnvelope } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { describeThrown } from "../errors/internal";
@@ -62,9 +62,19 @@ export function acceptChains(
         const homeward: Homeward = { id: callId, token: delivery.token, outcome, deadline: delivery.deadline };
         // Flushed at the end of the turn, not of the microtasks: outcomes of methods that awaited timers or I/O
         // finishing together then go in one RPC, and the caller commits one claim for all of them.
-        collect(host, `settle:${origin.binding}:${origin.name ?? origin.id}`, homeward, (batch) => deliverAll(env, origin, batch, "durable calls"), waitUntil, endOfTurn);
+        collect(host, homeKey(origin), homeward, (batch) => deliverAll(env, origin, batch, "durable calls"), waitUntil, endOfTurn);
       })(),
     );
     return null;
   });
+}
+
+/**
+ * The batch an outcome joins: one per object it goes to. The batch is sent
+ * to its first outcome's origin, so the key must tell a name from an id: a
+ * hand-over naming an object after another caller's id would otherwise draw
+ * that caller's outcomes to the object it named.
+ */
+function homeKey(origin: OriginAddress): string {
+  return JSON.stringify(["settle", origin.binding, origin.name === undefined ? { id: origin.id } : { name: origin.name }]);
 }

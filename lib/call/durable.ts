@@ -36,7 +36,7 @@ import type { Alarms } from "../alarms";
 import type { DurableDoor } from "../base";
 import { describeChain, type OperationChain } from "../chains";
 import { chainFrom } from "../chains/internal";
-import { collect, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
+import { collect, isRefusal, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
 import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type Address, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
 import { describeThrown } from "../errors/internal";
 import type { CallerHost } from "./caller";
@@ -217,11 +217,3 @@ function targetKey(target: CallTarget): string {
   return target === undefined ? "" : typeof target === "string" ? `name:${target}` : `id:${target.toString()}`;
 }
 
-/**
- * Whether the remote's own code threw (a refusal, final), rather than the
- * platform failing to get the call there or back (worth sending again).
- */
-function isRefusal(error: unknown): boolean {
-  const flags = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
-  return flags.remote === true && !flags.durableObjectReset && !flags.overloaded && !flags.retryable;
-}

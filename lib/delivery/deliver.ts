@@ -76,17 +76,31 @@ export async function untilDeadline<T>(
 }
 
 /**
+ * Whether the remote's own code threw (a refusal, final), rather than the
+ * platform failing to get the call there or back (worth sending again).
+ * The settle doors never throw, so from them a refusal means the origin has
+ * none (it is not a Lumenize host): sending again until a deadline, which a
+ * hand-over from elsewhere may set years away, would only keep the deliverer
+ * busy.
+ */
+export function isRefusal(error: unknown): boolean {
+  const flags = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
+  return flags.remote === true && !flags.durableObjectReset && !flags.overloaded && !flags.retryable;
+}
+
+/**
  * Delivers `outcome` to the pending outcome `id`, again and again while the
  * origin cannot be reached, until `delivery.deadline` (when the origin
  * answers on its own) or `until`, whichever is sooner. Resolves `true` if
  * this delivery ran the continuation, `false` if the outcome was already
  * decided (the deadline, or another delivery, came first), or `undefined`
- * if the origin could not be reached in time (logged under `label`). Never
+ * if the origin could not be reached in time, or refused the delivery (it
+ * has no settle door: see {@link isRefusal}); logged under `label`. Never
  * rejects.
  */
 export async function deliver(env: unknown, delivery: Delivery, id: string, outcome: ChainOutcome, label: string, until = delivery.deadline): Promise<boolean | undefined> {
   // A fresh stub per attempt: a stub that saw an exception may be broken.
-  const sent = await untilDeadline(() => originStub(env, delivery.origin).__settle(id, delivery.token, outcome), () => Math.min(until, delivery.deadline));
+  const sent = await untilDeadline(() => originStub(env, delivery.origin).__settle(id, delivery.token, outcome), () => Math.min(until, delivery.deadline), isRefusal);
   if (sent.ok) return sent.value;
   console.error(`[lumenize] ${label}: could not reach the origin (binding "${delivery.origin.binding}") to deliver the outcome; its own deadline will answer.`, sent.error);
   return undefined;
@@ -95,8 +109,8 @@ export async function deliver(env: unknown, delivery: Delivery, id: string, outc
 /**
  * {@link deliver} for several outcomes going to one origin, in one
  * `__settleAll` RPC: the origin claims them all in one storage commit. Each
- * is sent again while the origin cannot be reached, until its own deadline.
- * Never rejects.
+ * is sent again while the origin cannot be reached, until its own deadline,
+ * unless the origin refuses them (see {@link isRefusal}). Never rejects.
  */
 export async function deliverAll(env: unknown, origin: OriginAddress, settlements: readonly (Settlement & { readonly deadline: number })[], label: string): Promise<void> {
   let pending = settlements;
@@ -108,6 +122,7 @@ export async function deliverAll(env: unknown, origin: OriginAddress, settlement
       pending = pending.filter((settlement) => settlement.deadline > now);
       return pending.length === 0 ? now : Math.max(...pending.map((settlement) => settlement.deadline));
     },
+    isRefusal,
   );
   if (!sent.ok) {
     console.error(`[lumenize] ${label}: could not reach the origin (binding "${origin.binding}") to deliver ${settlements.length} outcome(s); their own deadlines will answer.`, sent.error);

@@ -11,5 +11,5 @@
  * @module
  */
 export { chunks, collect } from "./batch";
-export { deliver, deliverAll, isDelivery, originNamespace, originStub, untilDeadline, type Settlement } from "./deliver";
+export { deliver, deliverAll, isDelivery, isRefusal, originNamespace, originStub, untilDeadline, type Settlement } from "./deliver";
 export type { Delivery, HandOver, OriginAddress } from "./types";

@@ -11,7 +11,7 @@ import { postprocess } from "../structured-clone";
 import { deliver, isDelivery } from "../delivery";
 import { reportDelivered, sealResult } from "./deliver";
 import { ProxyFetchError } from "./errors";
-import type { FetchJob, ResolvedRetry } from "./types";
+import { MAX_RETRY_ATTEMPTS, type FetchJob, type ResolvedRetry } from "./types";
 
 /** Statuses whose Response cannot carry a body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -125,10 +125,34 @@ export function assertFetchJob(job: unknown): asserts job is FetchJob {
   const fail = (problem: string) =>
     new InvalidInputError(`Malformed proxy-fetch job: ${problem}. Jobs are made by this.lmz.proxyFetch()/proxyFetchSimple(); do not call executeFetch() by hand.`);
   if (typeof job !== "object" || job === null || (job as { v?: unknown }).v !== 2) throw fail("expected { v: 2, ... }");
-  const { id, request, timeout, deliver, orchestrator } = job as Partial<FetchJob>;
+  const { id, request, timeout, retry, deliver, orchestrator } = job as Partial<FetchJob>;
   if (typeof id !== "string" || id === "") throw fail("no id");
   if (request === undefined || request === null) throw fail("no request");
   if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) throw fail("timeout must be a positive number of milliseconds");
   if (!isDelivery(deliver)) throw fail("incomplete delivery (origin, token, deadline)");
+  if (retry !== undefined && !isResolvedRetry(retry)) throw fail("retry must be { attempts, backoff, methods, statuses }, every field given");
   if (orchestrator !== undefined && (typeof orchestrator?.binding !== "string" || typeof orchestrator?.name !== "string")) throw fail("incomplete orchestrator");
+}
+
+/**
+ * Whether `retry` has the shape `proxyFetch` resolves retry options to. A
+ * job from elsewhere is checked here, where it is handed over: the executor
+ * reads these fields only once the job runs under `waitUntil`, where a
+ * malformed one would throw with no one to answer the origin.
+ */
+function isResolvedRetry(retry: unknown): retry is ResolvedRetry {
+  if (typeof retry !== "object" || retry === null) return false;
+  const { attempts, backoff, methods, statuses } = retry as Partial<ResolvedRetry>;
+  return (
+    Number.isInteger(attempts) &&
+    attempts! >= 1 &&
+    attempts! <= MAX_RETRY_ATTEMPTS &&
+    typeof backoff === "number" &&
+    Number.isFinite(backoff) &&
+    backoff >= 0 &&
+    Array.isArray(methods) &&
+    methods.every((method) => typeof method === "string") &&
+    Array.isArray(statuses) &&
+    statuses.every((status) => Number.isInteger(status))
+  );
 }

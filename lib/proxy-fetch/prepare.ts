@@ -15,6 +15,7 @@ import {
   DEFAULT_RETRY_METHODS,
   DEFAULT_RETRY_STATUSES,
   DEFAULT_TIMEOUT,
+  MAX_RETRY_ATTEMPTS,
   type ExecutorKind,
   type OriginAddress,
   type ProxyFetchSimpleOptions,
@@ -203,8 +204,8 @@ function resolveRetry(retry: boolean | RetryOptions | undefined): ResolvedRetry 
     throw new ProxyFetchError(`Invalid retry ${String(retry)}: give true, false, or { attempts, backoff, methods, statuses }.`);
   }
   const attempts = options.attempts ?? 3;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
-    throw new ProxyFetchError(`Invalid retry.attempts ${String(attempts)}: give a whole number from 1 to 10 (attempts in all, the first included).`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_RETRY_ATTEMPTS) {
+    throw new ProxyFetchError(`Invalid retry.attempts ${String(attempts)}: give a whole number from 1 to ${MAX_RETRY_ATTEMPTS} (attempts in all, the first included).`);
   }
   const backoff = checkTime(options.backoff ?? 250, "retry.backoff", true);
   const methods = options.methods ?? DEFAULT_RETRY_METHODS;

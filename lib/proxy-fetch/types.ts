@@ -37,6 +37,8 @@ export const DEFAULT_ORCHESTRATOR_NAME = "default";
 export const DEFAULT_ORCHESTRATOR_SHARDS = 16;
 /** The most `orchestratorShards` allowed: `orchestratorStats()` asks every one. */
 export const MAX_ORCHESTRATOR_SHARDS = 1_000;
+/** The most attempts `retry.attempts` allows, the first included. */
+export const MAX_RETRY_ATTEMPTS = 10;
 /** Methods retried by default when `retry` is on: the safe ones (RFC 9110), which change nothing at the origin. */
 export const DEFAULT_RETRY_METHODS: readonly string[] = ["GET", "HEAD", "OPTIONS"];
 /** Statuses retried by default when `retry` is on: rate limited, and the gateway errors that mean "try again". */
