@@ -6,7 +6,7 @@ import { withCaller } from "../context";
 import type { Identity } from "../envelope";
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
-import { assertNotPlatformHandle, assertReachable } from "./security";
+import { assertNotPlatformHandle, assertNotTarget, assertReachable } from "./security";
 import type { ApplyOperation, Argument, OperationChain } from "./types";
 import { assertOperationChain } from "./validate";
 
@@ -107,6 +107,7 @@ function run(chain: OperationChain, target: object, options: ExecuteOptions, ste
     }
     if (isThenable(current)) return resumeAfter(chain, target, options, step, current);
     assertNotPlatformHandle(current, step, chain);
+    assertNotTarget(current, target, step, chain);
   }
   return current;
 }
@@ -115,6 +116,7 @@ function run(chain: OperationChain, target: object, options: ExecuteOptions, ste
 async function resumeAfter(chain: OperationChain, target: object, options: ExecuteOptions, step: number, pending: unknown): Promise<unknown> {
   const value = await pending;
   assertNotPlatformHandle(value, step, chain);
+  assertNotTarget(value, target, step, chain);
   return run(chain, target, options, step + 1, value);
 }
 

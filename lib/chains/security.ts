@@ -4,10 +4,11 @@
  * the target's public methods and data, and nothing the platform or Lumenize
  * put there.
  *
- * Two rules, checked at every step: the key (`assertReachable`: names and
- * where the member lives) and the value the step produced
- * (`assertNotPlatformHandle`: the host's storage, env and bindings, however
- * a public member came to hold them).
+ * Three rules, checked at every step: the key (`assertReachable`: names and
+ * where the member lives), and the value the step produced, which is neither
+ * a platform handle (`assertNotPlatformHandle`: the host's storage, env and
+ * bindings, however a public member came to hold them) nor the target itself
+ * (`assertNotTarget`).
  */
 import { describeChain } from "./describe";
 import { OperationChainError } from "./errors";
@@ -139,6 +140,19 @@ export function registerPlatformHandle(value: unknown, name: string): void {
   handles.set(value, name);
   const prototype = Object.getPrototypeOf(value) as object | null;
   if (!ordinaryPrototypes.has(prototype) && !handleKinds.has(prototype as object)) handleKinds.set(prototype as object, name);
+}
+
+/**
+ * Throws if a step gave back the chain's target itself (a method returning
+ * `this`, a field holding it). Its members are reached by name from the
+ * chain's first step, where `onBeforeCall` sees them; a chain that got the
+ * target back could enter any member unseen, or send the target, with its
+ * `ctx` and `env`, as a result or an argument.
+ */
+export function assertNotTarget(value: unknown, target: object, step: number, chain: OperationChain): void {
+  if (value === target) {
+    throw refusal(step, chain, `${describeChain(chain, step + 1)} gave back the target itself, which never leaves or is entered again through a chain; call its members from the chain's first step.`);
+  }
 }
 
 /** Throws if `value`, what step `step` of `chain` produced, is a platform handle. */

@@ -22,6 +22,10 @@ export function assertOperationChain(value: unknown, depth = 0): asserts value i
   if (!Array.isArray(value)) {
     throw new OperationChainError(`Malformed operation chain: expected an array of operations, got ${kindOf(value)}.`);
   }
+  // An empty chain's value is its target itself, which would then leave as a result or an argument.
+  if (value.length === 0) {
+    throw new OperationChainError("Malformed operation chain: it has no operations. A chain names a member of its target, e.g. this.ctn<T>().method().");
+  }
   if (value.length > MAX_OPERATIONS) {
     throw new OperationChainError(`Malformed operation chain: ${value.length} operations exceed the limit of ${MAX_OPERATIONS}.`);
   }

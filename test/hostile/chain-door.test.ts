@@ -178,18 +178,19 @@ describe("__executeChain refuses members no chain may reach, whatever the spelli
     expect(error.message).toMatch(/"lmz" is Lumenize plumbing/);
   });
 
-  // Bug (left open, a design question): an empty nested chain, { chain: [] }, evaluates to the
-  // target itself, so any public method can be handed the host object, with its ctx and env, as an
-  // argument, and an empty chain (or a method returning `this`) makes the host the outcome. The
-  // encoder would write env's string secrets (it writes a plain copy of `env`); what stops it today
-  // is that it meets a function first, in ctx.exports. A method that reads a path of its argument
-  // would reach env's secrets. See the report.
-  it.fails("refuses to hand the target itself to a method as an argument", async () => {
-    const { stub } = freshProbe("hostile-self-argument");
-    const chain: OperationChain = [{ type: "get", key: "echo" }, { type: "apply", args: [{ chain: [] }] }];
-    const error = await refusalOf(stub as unknown as Door, sealChain(chain, {}));
-    expect(error.name).toBe("OperationChainError");
-  });
+  // An empty chain evaluates to the target itself: as an argument it would hand any public method
+  // the host object, with its ctx and env, and as the whole chain it would make the host the outcome.
+  for (const [what, chain] of [
+    ["an empty nested chain as an argument", [{ type: "get", key: "echo" }, { type: "apply", args: [{ chain: [] }] }]],
+    ["an empty chain", []],
+  ] as [string, OperationChain][]) {
+    it(`refuses ${what}: the target itself never leaves through a chain`, async () => {
+      const { stub } = freshProbe("hostile-self-argument");
+      const error = await refusalOf(stub as unknown as Door, sealChain(chain, {}));
+      expect(error.name).toBe("OperationChainError");
+      expect(error.message).toMatch(/it has no operations/);
+    });
+  }
 });
 
 describe("the doors of a Worker answer hostile envelopes too", () => {
