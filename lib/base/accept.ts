@@ -9,6 +9,7 @@
  * home together through its `__settleAll` door, again and again until their
  * deadlines if the caller cannot be reached.
  */
+import { isDenseArray } from "../chains/internal";
 import { collect, deliverAll, isDelivery, originNamespace, type HandOver, type OriginAddress, type Settlement } from "../delivery";
 import { openEnvelope, type Address, type OpenedEnvelope } from "../envelope";
 import { InvalidInputError } from "../errors";
@@ -36,8 +37,8 @@ export function acceptChains(
   waitUntil: (work: Promise<unknown>) => void,
   learn?: (address: Address) => void,
 ): (string | null)[] {
-  if (!Array.isArray(handOvers)) {
-    throw new InvalidInputError("Malformed durable calls: __acceptChains takes an array of { envelope, delivery }, as this.lmz.call(..., { durable: true }) sends.");
+  if (!isDenseArray<Partial<HandOver> | null>(handOvers)) {
+    throw new InvalidInputError("Malformed durable calls: __acceptChains takes an array of { envelope, delivery }, with no holes, as this.lmz.call(..., { durable: true }) sends.");
   }
   return handOvers.map((handOver: Partial<HandOver> | null) => {
     let opened: OpenedEnvelope;

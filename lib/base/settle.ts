@@ -8,6 +8,7 @@
  * when the door could not be reached.
  */
 import type { Alarms } from "../alarms";
+import { isDenseArray } from "../chains/internal";
 import type { Settlement } from "../delivery";
 import { isOutcome, openOutcome, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
@@ -19,8 +20,8 @@ import { InvalidInputError } from "../errors";
  * it ran its continuation. Never throws.
  */
 export async function settleAllThroughDoor(alarms: Alarms, settlements: unknown): Promise<boolean[]> {
-  if (!Array.isArray(settlements)) {
-    console.warn("[lumenize] __settleAll refused a malformed delivery: it takes an array of { id, token, outcome }.");
+  if (!isDenseArray<Partial<Settlement> | null>(settlements)) {
+    console.warn("[lumenize] __settleAll refused a malformed delivery: it takes an array of { id, token, outcome }, with no holes.");
     return [];
   }
   return Promise.all(settlements.map((settlement: Partial<Settlement> | null) => settleThroughDoor(alarms, settlement?.id, settlement?.token, settlement?.outcome)));

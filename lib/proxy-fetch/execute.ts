@@ -7,6 +7,7 @@
  */
 import { InvalidInputError, TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
+import { isDenseArray } from "../chains/internal";
 import { postprocess } from "../structured-clone";
 import { deliver, isDelivery } from "../delivery";
 import { reportDelivered, sealResult } from "./deliver";
@@ -33,7 +34,7 @@ export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Pro
  * @throws {InvalidInputError} if `jobs` is not an array.
  */
 export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (string | null)[] {
-  if (!Array.isArray(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs made by this.lmz.proxyFetch()/proxyFetchSimple().");
+  if (!isDenseArray<FetchJob>(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs, with no holes, made by this.lmz.proxyFetch()/proxyFetchSimple().");
   return jobs.map((job: FetchJob) => {
     try {
       accept(job);
@@ -150,9 +151,9 @@ function isResolvedRetry(retry: unknown): retry is ResolvedRetry {
     typeof backoff === "number" &&
     Number.isFinite(backoff) &&
     backoff >= 0 &&
-    Array.isArray(methods) &&
+    isDenseArray(methods) &&
     methods.every((method) => typeof method === "string") &&
-    Array.isArray(statuses) &&
+    isDenseArray(statuses) &&
     statuses.every((status) => Number.isInteger(status))
   );
 }

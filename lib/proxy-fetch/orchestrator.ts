@@ -20,6 +20,7 @@
  * origin without this object's help.
  */
 import { LumenizeBase } from "../base";
+import { isDenseArray } from "../chains/internal";
 import { InvalidInputError, TimeoutError } from "../errors";
 import { describeThrown } from "../errors/internal";
 import { chunks, MAX_JOBS_PER_EXECUTOR_CALL } from "./batch";
@@ -98,7 +99,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __enqueue(jobs: OrchestratedJob[]): void {
-    if (!Array.isArray(jobs)) throw new InvalidInputError("Malformed proxy-fetch enqueue: expected an array of jobs. Enqueue with this.lmz.proxyFetch(), not by hand.");
+    if (!isDenseArray(jobs)) throw new InvalidInputError("Malformed proxy-fetch enqueue: expected an array of jobs, with no holes. Enqueue with this.lmz.proxyFetch(), not by hand.");
     jobs.forEach(assertOrchestratedJob);
     if (jobs.length === 0) return;
     const now = Date.now();

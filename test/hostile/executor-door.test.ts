@@ -27,7 +27,16 @@ const badRetries: [string, unknown][] = [
   ["a backoff of NaN", { attempts: 3, backoff: Number.NaN, methods: ["GET"], statuses: [503] }],
   ["a negative backoff", { attempts: 3, backoff: -1, methods: ["GET"], statuses: [503] }],
   ["a string", "always"],
+  ["methods as a sparse array claiming 2³² − 1 elements", { attempts: 3, backoff: 10, methods: sparse("GET"), statuses: [503] }],
+  ["statuses as a sparse array claiming 2³² − 1 elements", { attempts: 3, backoff: 10, methods: ["GET"], statuses: sparse(503) }],
 ];
+
+/** An array of the largest length, holding `last` at its last index only: a few bytes on the wire. */
+function sparse(last: unknown): unknown[] {
+  const array: unknown[] = [];
+  array[2 ** 32 - 2] = last;
+  return array;
+}
 
 describe("the executor's door refuses a malformed retry when it is handed over", () => {
   for (const [what, retry] of badRetries) {
