@@ -40,7 +40,7 @@ export function acceptChains(
   if (!isDenseArray<Partial<HandOver> | null>(handOvers)) {
     throw new InvalidInputError("Malformed durable calls: __acceptChains takes an array of { envelope, delivery }, with no holes, as this.lmz.call(..., { durable: true }) sends.");
   }
-  return handOvers.map((handOver: Partial<HandOver> | null) => {
+  return handOvers.map((handOver) => {
     let opened: OpenedEnvelope;
     try {
       opened = openEnvelope(handOver?.envelope);

@@ -24,7 +24,7 @@ export async function settleAllThroughDoor(alarms: Alarms, settlements: unknown)
     console.warn("[lumenize] __settleAll refused a malformed delivery: it takes an array of { id, token, outcome }, with no holes.");
     return [];
   }
-  return Promise.all(settlements.map((settlement: Partial<Settlement> | null) => settleThroughDoor(alarms, settlement?.id, settlement?.token, settlement?.outcome)));
+  return Promise.all(settlements.map((settlement) => settleThroughDoor(alarms, settlement?.id, settlement?.token, settlement?.outcome)));
 }
 
 export async function settleThroughDoor(alarms: Alarms, id: unknown, token: unknown, outcome: unknown): Promise<boolean> {

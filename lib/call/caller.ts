@@ -201,7 +201,6 @@ function openReply(outcome: ChainOutcome, address: Address, chain: OperationChai
   }
 }
 
-
 function chainOf(value: unknown, role: string): OperationChain {
   const chain = getOperationChain(value);
   if (!chain) throw new CallError(`The ${role} is not an operation chain: build it with this.ctn().`);

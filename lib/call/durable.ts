@@ -68,9 +68,8 @@ export interface DurableCall {
 interface Waiting {
   readonly call: DurableCall;
   readonly callId: string;
-  /** How the call names its target, for messages. */
-  readonly address: Address;
-  readonly meta: EnvelopeMeta;
+  /** What the envelope carries besides the chain; `callee`, how the call names its target, also goes into messages. */
+  readonly meta: EnvelopeMeta & { readonly callee: Address };
   /** Sealed at the call site, or `undefined` when there are bodies to read first. */
   readonly envelope: ChainEnvelope | undefined;
   readonly delivery: Delivery;
@@ -125,7 +124,7 @@ export function callDurably(host: CallerHost, call: DurableCall): string {
   const timeoutMessage = `Durable call ${callId} to ${describeAddress(address)} (${describeChain(call.remoteChain)}) got no result within ${call.timeout} ms.`;
   // The one write. It also refuses a continuation argument that cannot be stored, before anything is sent.
   const { token } = durable.outcomes.expect(chainFrom(call.continuationChain), { id: callId, deadline, timeoutMessage });
-  const waiting: Waiting = { call, callId, address, meta, envelope, delivery: { origin, token, deadline } };
+  const waiting: Waiting = { call, callId, meta, envelope, delivery: { origin, token, deadline } };
   // The RPC leaves once the row is durable: the platform holds outgoing messages until writes commit.
   collect(host.self, `durable:${call.binding}:${targetKey(call.target)}`, waiting, (batch) => handOverAll(host, durable, batch), (work) => host.keepAlive?.(work));
   return callId;
@@ -169,7 +168,7 @@ async function handOver(env: unknown, slice: Ready[]): Promise<[Waiting, Error][
   const handOvers = slice.map((ready) => ready.handOver);
   // A fresh stub per attempt: a stub that saw an exception may be broken.
   const sent = await untilDeadline(() => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
-  const where = describeAddress(slice[0].waiting.address);
+  const where = describeAddress(slice[0].waiting.meta.callee);
   const about = (waiting: Waiting) => `Durable call ${waiting.callId} to ${where} (${describeChain(waiting.call.remoteChain)})`;
   if (sent.ok) {
     const replies = Array.isArray(sent.value) ? sent.value : [];

@@ -35,7 +35,7 @@ export function acceptFetchJob(env: unknown, job: unknown, keepAlive: (work: Pro
  */
 export function acceptEach(jobs: unknown, accept: (job: FetchJob) => void): (string | null)[] {
   if (!isDenseArray<FetchJob>(jobs)) throw new InvalidInputError("executeFetches takes an array of jobs, with no holes, made by this.lmz.proxyFetch()/proxyFetchSimple().");
-  return jobs.map((job: FetchJob) => {
+  return jobs.map((job) => {
     try {
       accept(job);
       return null;
