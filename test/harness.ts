@@ -8,7 +8,7 @@
  * of another test. The "Alarms" and "proxy-fetch" pages show region "clean".
  */
 import { env } from "cloudflare:workers";
-import { sealOutcome, sealThrown, type ChainOutcome } from "../lib/envelope";
+import { openOutcome, sealOutcome, sealThrown, type ChainOutcome } from "../lib/envelope";
 // #region clean
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, expect } from "vitest";
@@ -122,6 +122,15 @@ export function rowCount(sql: SqlStorage): number {
 /** An outcome as a door delivers it (to `__settle`, say): `value`, or with `{ thrown: true }`, the Error in its place. */
 export async function outcomeOf(value: unknown, { thrown = false } = {}): Promise<ChainOutcome> {
   return thrown ? sealThrown([], value) : sealOutcome([], value);
+}
+
+/** What `outcome` carries: its value, or the Error in its place (returned, not thrown). */
+export function valueOrError(outcome: ChainOutcome): unknown {
+  try {
+    return openOutcome(outcome);
+  } catch (error) {
+    return error;
+  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

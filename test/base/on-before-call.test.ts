@@ -11,7 +11,7 @@ import { ctn, getOperationChain, placeholder, type OperationChain } from "../../
 import { openOutcome, sealChain, type ChainOutcome, type Identity } from "../../lib/envelope";
 import type { GuardedDO, GuardedWorker } from "../fixtures/guarded";
 import type { LedgerDO } from "../../examples/security/ledger";
-import { freshProbe, inProbe, outcomeOf } from "../harness";
+import { freshProbe, inProbe, outcomeOf, valueOrError } from "../harness";
 import { deliveriesOf } from "../call/harness";
 
 const claimed: Identity = { kind: "durable-object", binding: "PROBE", name: "claims-to-be-ada" };
@@ -21,12 +21,7 @@ const chainOf = (proxy: unknown) => getOperationChain(proxy) as OperationChain;
 
 async function knock(stub: DurableObjectStub<GuardedDO>, chain: unknown, meta = {}): Promise<unknown> {
   const ops = Array.isArray(chain) ? (chain as OperationChain) : chainOf(chain);
-  const outcome = (await stub.__executeChain(sealChain(ops, meta))) as ChainOutcome;
-  try {
-    return openOutcome(outcome);
-  } catch (error) {
-    return error;
-  }
+  return valueOrError((await stub.__executeChain(sealChain(ops, meta))) as ChainOutcome);
 }
 
 describe("onBeforeCall", () => {

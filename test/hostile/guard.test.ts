@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { openDoor } from "../../lib/base/door";
 import type { IncomingCall } from "../../lib";
 import type { OperationChain } from "../../lib/chains";
-import { openOutcome, sealChain } from "../../lib/envelope";
+import { sealChain } from "../../lib/envelope";
+import { valueOrError } from "../harness";
 
 /** A host that lets chains reach `greet` and `configure` only; `configure` is fluent (returns `this`). */
 class FluentHost {
@@ -36,12 +37,7 @@ const get = (key: string) => ({ type: "get", key }) as const;
 const apply = (...args: unknown[]) => ({ type: "apply", args: args.map((value) => ({ value })) }) as const;
 
 async function through(host: FluentHost, chain: OperationChain): Promise<unknown> {
-  const outcome = await openDoor(host, sealChain(chain, {}));
-  try {
-    return openOutcome(outcome);
-  } catch (error) {
-    return error;
-  }
+  return valueOrError(await openDoor(host, sealChain(chain, {})));
 }
 
 describe("onBeforeCall sees every member of the host a chain enters", () => {
