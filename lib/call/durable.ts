@@ -36,8 +36,8 @@ import type { Alarms } from "../alarms";
 import type { DurableDoor } from "../base";
 import { describeChain, type OperationChain } from "../chains";
 import { chainFrom } from "../chains/internal";
-import { collect, isRefusal, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
-import { RPC_MESSAGE_LIMIT, rpcSize, sealChainAsync, type Address, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
+import { collect, fittingSlices, isRefusal, untilDeadline, type Delivery, type HandOver, type OriginAddress } from "../delivery";
+import { rpcSize, sealChainAsync, type Address, type ChainEnvelope, type EnvelopeMeta, type Identity } from "../envelope";
 import { describeThrown } from "../errors/internal";
 import type { CallerHost } from "./caller";
 import { CallError } from "./errors";
@@ -151,7 +151,8 @@ async function handOverAll(host: CallerHost, durable: DurableHost, batch: Waitin
       }
     }),
   );
-  const sent = await Promise.all(slices(ready).map((slice) => handOver(host.env, slice)));
+  // In slices that each fit one RPC message, and the remote's appetite.
+  const sent = await Promise.all(fittingSlices(ready, (item) => item.size, MAX_CALLS_PER_HANDOVER).map((slice) => handOver(host.env, slice)));
   await answer(host, durable, [...failed, ...sent.flat()]);
 }
 
@@ -164,7 +165,7 @@ async function handOverAll(host: CallerHost, durable: DurableHost, batch: Waitin
  */
 async function handOver(env: unknown, slice: Ready[]): Promise<[Waiting, Error][]> {
   const { binding, target } = slice[0].waiting.call;
-  const deadline = Math.max(...slice.map(({ waiting }) => waiting.delivery.deadline));
+  const deadline = slice.reduce((latest, { waiting }) => Math.max(latest, waiting.delivery.deadline), 0);
   const handOvers = slice.map((ready) => ready.handOver);
   // A fresh stub per attempt: a stub that saw an exception may be broken.
   const sent = await untilDeadline(() => (resolveTarget(env, binding, target).stub as unknown as DurableDoor).__acceptChains(handOvers), () => deadline, isRefusal);
@@ -191,24 +192,6 @@ async function answer(host: CallerHost, durable: DurableHost, failures: [Waiting
   if (failures.length === 0) return;
   await Promise.all(failures.map(([waiting, error]) => durable.outcomes.settle(waiting.callId, waiting.delivery.token, error)));
   await host.flush?.();
-}
-
-/** `ready` in slices that each fit one RPC message, and the remote's appetite. */
-function slices(ready: Ready[]): Ready[][] {
-  const out: Ready[][] = [];
-  let current: Ready[] = [];
-  let bytes = 0;
-  for (const item of ready) {
-    if (current.length > 0 && (current.length >= MAX_CALLS_PER_HANDOVER || bytes + item.size > RPC_MESSAGE_LIMIT)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 /** The same remote, however it was named. */

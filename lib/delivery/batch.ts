@@ -4,6 +4,7 @@
  * one caller. One RPC for many saves round trips and billed requests, and
  * for outcomes, the storage commits of the object they settle on.
  */
+import { RPC_MESSAGE_LIMIT } from "../envelope";
 
 const open = new WeakMap<object, Map<string, unknown[]>>();
 
@@ -40,5 +41,28 @@ export function collect<T>(owner: object, key: string, item: T, flush: (items: T
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const slices: T[][] = [];
   for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
+  return slices;
+}
+
+/**
+ * `items` in slices that each fit one Workers RPC message, by `sizeOf` (an
+ * item's bytes in it), and hold at most `most` items. An item too big for any
+ * message gets a slice of its own, so that it fails alone.
+ */
+export function fittingSlices<T>(items: readonly T[], sizeOf: (item: T) => number, most = Infinity): T[][] {
+  const slices: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && (current.length >= most || bytes + size > RPC_MESSAGE_LIMIT)) {
+      slices.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) slices.push(current);
   return slices;
 }

@@ -6,8 +6,9 @@
  * survive an origin that is restarting, evicted or briefly unreachable.
  */
 import type { SettleDoor } from "../base";
-import { isNamespace, type ChainOutcome } from "../envelope";
+import { isNamespace, oversize, rpcSize, sealThrown, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
+import { fittingSlices } from "./batch";
 import type { Delivery, OriginAddress } from "./types";
 
 /** Wait before the second attempt; it doubles up to {@link MAX_BACKOFF_MS}. */
@@ -100,7 +101,8 @@ export function isRefusal(error: unknown): boolean {
  */
 export async function deliver(env: unknown, delivery: Delivery, id: string, outcome: ChainOutcome, label: string, until = delivery.deadline): Promise<boolean | undefined> {
   // A fresh stub per attempt: a stub that saw an exception may be broken.
-  const sent = await untilDeadline(() => originStub(env, delivery.origin).__settle(id, delivery.token, outcome), () => Math.min(until, delivery.deadline), isRefusal);
+  const sendable = await deliverable({ id, token: delivery.token, outcome });
+  const sent = await untilDeadline(() => originStub(env, delivery.origin).__settle(id, delivery.token, sendable), () => Math.min(until, delivery.deadline), isRefusal);
   if (sent.ok) return sent.value;
   console.error(`[lumenize] ${label}: could not reach the origin (binding "${delivery.origin.binding}") to deliver the outcome; its own deadline will answer.`, sent.error);
   return undefined;
@@ -108,11 +110,18 @@ export async function deliver(env: unknown, delivery: Delivery, id: string, outc
 
 /**
  * {@link deliver} for several outcomes going to one origin, in one
- * `__settleAll` RPC: the origin claims them all in one storage commit. Each
- * is sent again while the origin cannot be reached, until its own deadline,
+ * `__settleAll` RPC (or, for outcomes too big to travel together, as few as
+ * fit): the origin claims each RPC's outcomes in one storage commit. Each is
+ * sent again while the origin cannot be reached, until its own deadline,
  * unless the origin refuses them (see {@link isRefusal}). Never rejects.
  */
 export async function deliverAll(env: unknown, origin: OriginAddress, settlements: readonly (Settlement & { readonly deadline: number })[], label: string): Promise<void> {
+  const sendable = await Promise.all(settlements.map(async (settlement) => ({ ...settlement, outcome: await deliverable(settlement) })));
+  const slices = fittingSlices(sendable, ({ id, token, outcome }) => rpcSize({ id, token, outcome }));
+  await Promise.all(slices.map((slice) => deliverSlice(env, origin, slice, label)));
+}
+
+async function deliverSlice(env: unknown, origin: OriginAddress, settlements: readonly (Settlement & { readonly deadline: number })[], label: string): Promise<void> {
   let pending = settlements;
   const sent = await untilDeadline(
     () => originStub(env, origin).__settleAll(pending.map(({ id, token, outcome }) => ({ id, token, outcome }))),
@@ -120,11 +129,25 @@ export async function deliverAll(env: unknown, origin: OriginAddress, settlement
       // Past its deadline, an outcome has been answered at the origin: stop carrying it.
       const now = Date.now();
       pending = pending.filter((settlement) => settlement.deadline > now);
-      return pending.length === 0 ? now : Math.max(...pending.map((settlement) => settlement.deadline));
+      return pending.reduce((latest, settlement) => Math.max(latest, settlement.deadline), now);
     },
     isRefusal,
   );
   if (!sent.ok) {
     console.error(`[lumenize] ${label}: could not reach the origin (binding "${origin.binding}") to deliver ${settlements.length} outcome(s); their own deadlines will answer.`, sent.error);
   }
+}
+
+/**
+ * The settlement's outcome, or, if the outcome with its id and token around
+ * it would not fit in one RPC message, an Error outcome saying so: sent as it
+ * is, it would fail every attempt until the deadline, and the continuation
+ * would learn only that time ran out. (The door checks the outcome alone,
+ * so this is a window of a few dozen bytes under the limit.)
+ */
+async function deliverable({ id, token, outcome }: Settlement): Promise<ChainOutcome> {
+  // The larger of the two ways it travels: `__settleAll`'s array of objects.
+  const tooBig = oversize([[{ id, token, outcome }]]);
+  if (!tooBig) return outcome;
+  return sealThrown([], new InvalidInputError(`The outcome of ${id} could not be delivered: ${tooBig}. Return less, or split it over several calls.`));
 }

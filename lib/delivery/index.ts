@@ -10,6 +10,6 @@
  *
  * @module
  */
-export { chunks, collect } from "./batch";
+export { chunks, collect, fittingSlices } from "./batch";
 export { deliver, deliverAll, isDelivery, isRefusal, originNamespace, originStub, untilDeadline, type Settlement } from "./deliver";
 export type { Delivery, HandOver, OriginAddress } from "./types";

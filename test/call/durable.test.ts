@@ -7,7 +7,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { openOutcome, sealChain, type ChainOutcome } from "../../lib/envelope";
+import { openOutcome, oversize, RPC_MESSAGE_LIMIT, rpcSize, sealChain, sealOutcome, type ChainOutcome } from "../../lib/envelope";
 import type { CallerNote, CallerProbeDO } from "../fixtures/caller-probe";
 import type { ProbeDO } from "../fixtures/probe";
 import { isClean, rowCount, storedState } from "../harness";
@@ -54,6 +54,37 @@ describe("durable call", () => {
     expect(seen.alarm - seen.before).toBeGreaterThanOrEqual(10_000);
     expect(seen.alarm - seen.before).toBeLessThan(12_000);
     expect(await durably(stub, 1)).toEqual(['slow: "slept 300"']);
+    await clean(stub);
+  });
+
+  it("brings home outcomes that finish together but would not fit in one RPC message together", async () => {
+    const { stub } = freshProbe("durable-big-outcomes");
+    const target = freshProbe("durable-big-outcomes-target").name;
+    const length = 12 * 1024 * 1024;
+    await inProbe(stub, (probe) => {
+      for (const tag of ["a", "b", "c"]) {
+        const remote = probe.ctn<ProbeDO>().text(length);
+        probe.lmz.call("PROBE", target, remote, probe.ctn().recordDurably(remote, tag), { durable: true, timeout: 10_000 });
+      }
+    });
+    expect((await durably(stub, 3, 15_000)).sort()).toEqual(["a", "b", "c"].map((tag) => `${tag}: ${length} characters`));
+    await clean(stub);
+  });
+
+  it("delivers an InvalidInputError naming the limit for an outcome that fits alone but not with its delivery around it", async () => {
+    const { stub } = freshProbe("durable-edge-outcome");
+    const target = freshProbe("durable-edge-outcome-target").name;
+    // The door lets an outcome through up to the limit; its id and token make the delivery a few dozen bytes bigger.
+    const sample = 1 << 22;
+    const overhead = rpcSize(sealOutcome([], "x".repeat(sample)) as ChainOutcome) - sample;
+    const length = RPC_MESSAGE_LIMIT - overhead - 8;
+    expect(oversize(sealOutcome([], "x".repeat(length)) as ChainOutcome)).toBeUndefined();
+    await inProbe(stub, (probe) => {
+      const remote = probe.ctn<ProbeDO>().text(length);
+      probe.lmz.call("PROBE", target, remote, probe.ctn().recordDurably(remote, "edge"), { durable: true, timeout: 10_000 });
+    });
+    const [delivered] = await durably(stub, 1, 15_000);
+    expect(delivered).toMatch(/^edge: InvalidInputError: The outcome of [0-9a-f-]{36} could not be delivered: it is [\d,]+ bytes in Workers RPC's encoding, over its limit of 33,554,432 bytes \(32 MiB\)/);
     await clean(stub);
   });
 
