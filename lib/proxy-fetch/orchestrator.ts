@@ -106,7 +106,7 @@ export class FetchOrchestrator<Env = Cloudflare.Env> extends LumenizeBase<Env> {
     const dispatches = jobs.map(dispatchOf);
     const rows = jobs.map((job, i) => rowOf(job, dispatches[i]));
     // The sweep first: if storing the jobs fails, a sweep that finds nothing is harmless.
-    this.#sweepBy(Math.min(now + RESEND_CHECK_MS, ...jobs.map((job) => job.deadline)));
+    this.#sweepBy(jobs.reduce((soonest, job) => Math.min(soonest, job.deadline), now + RESEND_CHECK_MS));
     // One transaction: a failure part-way stores no job, so the origin's retry is not taken for a duplicate.
     const added = this.ctx.storage.transactionSync(() => dispatches.filter((_, i) => this.#jobs.insert(rows[i])));
     this.#dispatchAll(added);
