@@ -4,7 +4,7 @@
  * orchestrator and 50 executor invocations, not 500 of each: fewer Worker
  * requests (each is billed) and fewer round trips.
  */
-export { chunks, collect } from "../delivery";
+export { chunks, collect, fittingSlices } from "../delivery";
 
 /**
  * Jobs per executor invocation. Each job costs the executor about three
@@ -13,7 +13,7 @@ export { chunks, collect } from "../delivery";
  * stay well under it.
  */
 export const MAX_JOBS_PER_EXECUTOR_CALL = 10;
-/** Jobs per enqueue RPC at the orchestrator: bounds the message size (bodies travel inside). */
+/** Jobs per enqueue RPC at the orchestrator, and fewer when their bodies would not fit in one RPC message together. */
 export const MAX_JOBS_PER_ENQUEUE = 100;
 
 /**

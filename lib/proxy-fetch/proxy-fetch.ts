@@ -18,7 +18,9 @@
  */
 import type { AnyChain } from "../chains";
 import { describeThrown } from "../errors/internal";
-import { chunks, collect, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, retrying } from "./batch";
+import { oversize, RPC_MESSAGE_LIMIT, rpcSize } from "../envelope";
+import { InvalidInputError } from "../errors";
+import { collect, fittingSlices, MAX_JOBS_PER_ENQUEUE, MAX_JOBS_PER_EXECUTOR_CALL, retrying } from "./batch";
 import { dispatch, orchestratorStub, type OrchestratorStub } from "./bindings";
 import { ProxyFetchError } from "./errors";
 import { prepare, sealRequest, type PreparedFetch, type ProxyFetchHost, type ProxyFetchInput } from "./prepare";
@@ -100,7 +102,7 @@ async function handOver(batch: HandOver[]): Promise<void> {
   const { env, executor } = batch[0].prepared;
   const ready = await withBodies(batch, simpleJob, (item, cause) => answerHere(item, `the executor "${executor.binding}"`, cause));
   await Promise.all(
-    chunks(ready, MAX_JOBS_PER_EXECUTOR_CALL).map(async (chunk) => {
+    fittingSlices(ready, sizeOf, MAX_JOBS_PER_EXECUTOR_CALL).map(async (chunk) => {
       const refusals = await dispatch(env, executor, chunk.map(({ job }) => job));
       await Promise.all(chunk.map(({ item }, i) => (refusals[i] === null ? undefined : answerHere(item, `the executor "${executor.binding}"`, refusals[i]))));
     }),
@@ -136,7 +138,7 @@ async function enqueue(batch: QueuedHandOver[]): Promise<void> {
   const to = `the orchestrator "${orchestrator.binding}"`;
   const ready = await withBodies(batch, queuedJob, (item, cause) => answerHere(item, to, cause));
   await Promise.all(
-    chunks(ready, MAX_JOBS_PER_ENQUEUE).map(async (chunk) => {
+    fittingSlices(ready, sizeOf, MAX_JOBS_PER_ENQUEUE).map(async (chunk) => {
       try {
         // All or nothing at the orchestrator, and idempotent (one row per id), so a retry after a lost ack adds nothing.
         await retrying(ENQUEUE_ATTEMPTS, ENQUEUE_BACKOFF_MS, () => stub.__enqueue(chunk.map(({ job }) => job)));
@@ -162,17 +164,25 @@ function queuedJob(item: QueuedHandOver, request: Intermediate): OrchestratedJob
   };
 }
 
-/** Reads each item's Request body and builds its job; an item whose body cannot be read goes to `fail` instead. */
+/**
+ * Reads each item's Request body and builds its job; an item whose body
+ * cannot be read, or whose job is too big for one RPC message, goes to
+ * `fail` instead.
+ */
 async function withBodies<I extends HandOver, J>(
   batch: readonly I[],
   build: (item: I, request: Intermediate) => J,
   fail: (item: I, cause: unknown) => Promise<void>,
-): Promise<{ item: I; job: J }[]> {
-  const ready: { item: I; job: J }[] = [];
+): Promise<Ready<I, J>[]> {
+  const ready: Ready<I, J>[] = [];
   await Promise.all(
     batch.map(async (item) => {
       try {
-        ready.push({ item, job: build(item, await sealRequest(item.prepared)) });
+        const job = build(item, await sealRequest(item.prepared));
+        // Alone in the message that carries it (an array of jobs).
+        const size = rpcSize([[job]]);
+        if (size > RPC_MESSAGE_LIMIT) throw new InvalidInputError(`${oversize([[job]])}. Send a smaller body, or split it over several requests.`);
+        ready.push({ item, job, size });
       } catch (cause) {
         await fail(item, cause);
       }
@@ -180,6 +190,15 @@ async function withBodies<I extends HandOver, J>(
   );
   return ready;
 }
+
+/** A job built, with its size in the RPC message that carries it. */
+interface Ready<I, J> {
+  readonly item: I;
+  readonly job: J;
+  readonly size: number;
+}
+
+const sizeOf = ({ size }: Ready<unknown, unknown>): number => size;
 
 /**
  * The job was not handed over: answer now rather than at the deadline. If it

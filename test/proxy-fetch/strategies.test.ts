@@ -89,6 +89,31 @@ describe.each(STRATEGIES)("$name", ({ name, start, route, handedTo, gaveUpAfter 
       if (orchestrator) expect(await statsOf(orchestrator)).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
     });
 
+    it("sends requests whose bodies are too big to travel together in one RPC message, each with its own", async () => {
+      const { stub } = freshProbe(`${name}-big-bodies`);
+      const { options } = route("big-bodies");
+      // Three 9 MiB bodies are 12 MiB each in a job (base64), 36 MiB together: over one RPC message.
+      const length = 9 * 1024 * 1024;
+      const tags = ["a", "b", "c"];
+      await inProbe(stub, (probe) => {
+        for (const tag of tags) start(probe, new Request(`${API}/upload`, { method: "POST", body: tag.repeat(length) }), probe.ctn().record($response, tag), options);
+      });
+      const outcomes = await waitForOutcomes(stub, tags.length, 20_000);
+      expect(outcomes.map(({ tag, status, body }) => [tag, status, body?.echo === tag.repeat(length)]).sort()).toEqual(tags.map((tag) => [tag, 200, true]));
+    });
+
+    it("delivers a request too big for one RPC message as a ProxyFetchError naming the limit, at once", async () => {
+      const { stub } = freshProbe(`${name}-huge-body`);
+      const { options, orchestrator } = route("huge-body");
+      await inProbe(stub, (probe) => {
+        start(probe, new Request(`${API}/upload`, { method: "POST", body: "x".repeat(33 * 1024 * 1024) }), probe.ctn().record($response, "huge"), options);
+      });
+      const [outcome] = await waitForOutcomes(stub, 1, 5_000);
+      expect(outcome.error?.name).toBe("ProxyFetchError");
+      expect(outcome.error?.message).toMatch(/POST \S+\/upload could not be handed to .*: it is [\d,]+ bytes in Workers RPC's encoding, over its limit of 33,554,432 bytes \(32 MiB\)/);
+      if (orchestrator) expect(await statsOf(orchestrator)).toEqual({ pending: 0, inFlight: 0, delivered: 0, timedOut: 0, failed: 0 });
+    });
+
     it("delivers an executor that throws as a ProxyFetchError at once, naming the url and cause", async () => {
       const { stub } = freshProbe(`${name}-broken`);
       const { options } = route("broken");
