@@ -149,5 +149,5 @@ async function deliverable({ id, token, outcome }: Settlement): Promise<ChainOut
   // The larger of the two ways it travels: `__settleAll`'s array of objects.
   const tooBig = oversize([[{ id, token, outcome }]]);
   if (!tooBig) return outcome;
-  return sealThrown([], new InvalidInputError(`The outcome of ${id} could not be delivered: ${tooBig}. Return less, or split it over several calls.`));
+  return sealThrown([], new InvalidInputError(`The outcome of ${id} could not be delivered: with its id and token, ${tooBig}.`));
 }

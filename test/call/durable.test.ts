@@ -84,7 +84,7 @@ describe("durable call", () => {
       probe.lmz.call("PROBE", target, remote, probe.ctn().recordDurably(remote, "edge"), { durable: true, timeout: 10_000 });
     });
     const [delivered] = await durably(stub, 1, 15_000);
-    expect(delivered).toMatch(/^edge: InvalidInputError: The outcome of [0-9a-f-]{36} could not be delivered: it is [\d,]+ bytes in Workers RPC's encoding, over its limit of 33,554,432 bytes \(32 MiB\)/);
+    expect(delivered).toMatch(/^edge: InvalidInputError: The outcome of [0-9a-f-]{36} could not be delivered: with its id and token, it is [\d,]+ bytes in Workers RPC's encoding, over its limit of 33,554,432 bytes \(32 MiB\)/);
     await clean(stub);
   });
 
