@@ -265,11 +265,15 @@ export const experiments = [
       const c = cases[0];
       const base = c.variants.rpc.perOpUs.median;
       const payload = c.variants.rpcPayload.perOpUs.median - base;
-      const extra = (variant) => c.variants[variant].perOpUs.median - c.variants.rpcPayload.perOpUs.median;
-      // Within a few percent of raw RPC, the difference is the rounds' noise, not the message.
-      const sent = c.ratios.rpcPayload.median < 1.03 ? `costs nothing measurable (${x(c.ratios.rpcPayload.median)})` : `adds ${us(payload)}`;
+      // A difference smaller than this share of raw RPC is the rounds' noise (a median moves by a few percent).
+      const noise = 0.03 * base;
+      const extra = (variant) => {
+        const added = c.variants[variant].perOpUs.median - c.variants.rpcPayload.perOpUs.median;
+        return added < noise ? `nothing measurable beyond the message (${added >= 0 ? '+' : '−'}${us(Math.abs(added))}, within the rounds' noise)` : us(added);
+      };
+      const sent = payload < noise ? `costs nothing measurable (${x(c.ratios.rpcPayload.median)})` : `adds ${us(payload)}`;
       return [
-        `Raw RPC: ${us(base)} per operation. Sending a call's envelope and outcome instead of a number, with none of the door's work, ${sent}. The JavaScript on both ends (sealing, opening and running the chain, sealing and opening the outcome, the timeout) adds ${us(extra('callRaw'))} for \`callRaw\`, and with the continuation ${us(extra('call'))} for \`call\`.`,
+        `Raw RPC: ${us(base)} per operation. Sending a call's envelope and outcome instead of a number, with none of the door's work, ${sent}. The JavaScript on both ends (sealing, opening and running the chain, sealing and opening the outcome, the timeout) adds ${extra('callRaw')} for \`callRaw\`, and with the continuation ${extra('call')} for \`call\`.`,
       ];
     },
   },

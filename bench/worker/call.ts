@@ -16,7 +16,7 @@ import { bindResult, executeOperationChain, fillPlaceholders, getOperationChain,
 import { chainFrom } from "../../lib/chains/internal";
 import { openEnvelope, openOutcome, sealChain, sealOutcome, type ChainEnvelope, type ChainOutcome } from "../../lib/envelope";
 import { postprocess, preprocessSync, type Intermediate } from "../../lib/structured-clone";
-import { Deadlines } from "../../lib/call/deadlines";
+import { Deadlines, type Waiter } from "../../lib/call/deadlines";
 import { ExperimentController, type Batch, type Outcome } from "./controller";
 import type { BenchEnv } from "./env";
 
@@ -176,8 +176,11 @@ export class CallBenchDO extends ExperimentController<BenchEnv> {
     await time("execute chain", () => executeOperationChain(remoteChain, this, { caller: meta.caller }));
     await time("seal outcome", () => sealOutcome(remoteChain, 9));
     await time("open outcome", () => openOutcome(outcome));
+    // As in a batch: every call's timeout starts, then each settles; one timer serves them all.
     const deadlines = new Deadlines();
-    await time("timeout", () => deadlines.settle(deadlines.add(30_000, () => {})));
+    const waiters: Waiter[] = [];
+    await time("start timeout", (i) => (waiters[i] = deadlines.add(30_000, () => {})));
+    await time("settle timeout", (i) => deadlines.settle(waiters[i]));
     await time("run continuation", () => executeOperationChain(continuation, this, { result: 9 }));
     return { completed: size, phases };
   }
