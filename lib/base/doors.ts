@@ -7,8 +7,12 @@ import type { LumenizeBase } from "./lumenize-base";
 /** Methods as a stub reaches them: whatever the class returns, the answer arrives as a Promise. */
 type ThroughStub<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never };
 
-/** The door every Lumenize host has (`__executeChain`): runs a chain sent from elsewhere. Never rejects. */
-export type ChainDoor = ThroughStub<Pick<LumenizeBase<unknown>, "__executeChain">>;
+/**
+ * The doors every Lumenize host has: `__executeChain` runs a chain sent from
+ * elsewhere, `__executeChains` several sent together (a `LumenizeBase` and a
+ * `LumenizeWorker`). Never reject, but for a malformed batch.
+ */
+export type ChainDoor = ThroughStub<Pick<LumenizeBase<unknown>, "__executeChain" | "__executeChains">>;
 
 /**
  * The settle doors of a `LumenizeBase` (`__settle`, and `__settleAll` for

@@ -7,6 +7,7 @@ import type { HandOver, Settlement } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { ProxyFetch } from "../proxy-fetch/internal";
 import { acceptChains, endOfTurn } from "./accept";
+import { openDoors, type ChainsReply } from "./batch-door";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
@@ -74,6 +75,17 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    */
   __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
     return openDoor(this, envelope, (address) => this.#identity.learn(address));
+  }
+
+  /**
+   * The door of calls sent together: the chains `call` and `callRaw` on
+   * another Lumenize host send here in one synchronous stretch, each run like
+   * `__executeChain`, in an event of its own, in order. Answers with the
+   * outcomes ready once all have started; the rest follow through `later`.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
+  __executeChains(envelopes: ChainEnvelope[]): Promise<ChainsReply> {
+    return openDoors(this, envelopes, (address) => this.#identity.learn(address), (work) => this.ctx.waitUntil(work));
   }
 
   /**

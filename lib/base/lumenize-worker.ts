@@ -6,6 +6,7 @@ import { registerChainHost } from "../chains/internal";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import type { HandOver } from "../delivery";
 import { acceptChains } from "./accept";
+import { openDoors, type ChainsReply } from "./batch-door";
 import { openDoor, type IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { LumenizeServices } from "./services";
@@ -49,6 +50,17 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
    */
   __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
     return openDoor(this, envelope, this.#learn);
+  }
+
+  /**
+   * The door of calls sent together: the chains `call` and `callRaw` on
+   * another Lumenize host send here in one synchronous stretch, each run like
+   * `__executeChain`, in an event of its own, in order. Answers with the
+   * outcomes ready once all have started; the rest follow through `later`.
+   * @internal Plumbing: Lumenize calls it over RPC; not for your code.
+   */
+  __executeChains(envelopes: ChainEnvelope[]): Promise<ChainsReply> {
+    return openDoors(this, envelopes, this.#learn, (work) => this.ctx.waitUntil(work));
   }
 
   /**

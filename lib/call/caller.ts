@@ -4,8 +4,9 @@
  *
  * Design (see the "call" docs page for the measured trade-off): one round
  * trip. The caller sends the chain through the target's `__executeChain`
- * door and awaits the reply in the background; when it arrives, the caller
- * runs its own continuation. Nothing is queued or written on the happy path,
+ * door (or, with the other calls of the same synchronous stretch to the same
+ * target, `__executeChains`: see `Outbox`) and awaits the reply in the
+ * background; when it arrives, the caller runs its own continuation. Nothing is queued or written on the happy path,
  * and awaiting RPC does not hold the caller's input gate: other requests keep
  * flowing while calls are in flight.
  */
@@ -16,6 +17,7 @@ import { describeThrown } from "../errors/internal";
 import { callDurably, type DurableHost } from "./durable";
 import { CallError } from "./errors";
 import { Deadlines } from "./deadlines";
+import { Outbox, type Receiver } from "./outbox";
 import { TurnStubs } from "./stubs";
 import { assertFits, describeAddress, sealNow } from "./wire";
 import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";
@@ -47,6 +49,7 @@ export class Caller {
   readonly #host: CallerHost;
   readonly #stubs = new TurnStubs();
   readonly #deadlines = new Deadlines();
+  readonly #outbox = new Outbox();
   /** The deliveries of this synchronous stretch's calls, kept alive together at its end. */
   #kept: Promise<unknown>[] | undefined;
 
@@ -144,6 +147,7 @@ export class Caller {
     const envelope = sealNow(chain, meta);
     if (envelope) assertFits(envelope, chain);
     const deadlines = this.#deadlines;
+    const outbox = this.#outbox;
     // One promise and one waiter per call, whichever of reply and deadline comes first settling it.
     return new Promise((resolve, reject) => {
       const waiter = deadlines.add(timeout, () => reject(new TimeoutError(`Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`)));
@@ -152,27 +156,29 @@ export class Caller {
         console.warn(`[lumenize] call ${callId}: a result arrived after the timeout and was dropped.`);
         return false;
       };
-      const send = (sealed: ChainEnvelope): void => {
-        stub.__executeChain(sealed).then(
-          (outcome) => {
-            if (!settled()) return;
-            try {
-              resolve(openReply(outcome, address, chain));
-            } catch (error) {
-              reject(error);
-            }
-          },
-          (error: unknown) => {
-            if (!settled()) return;
-            reject(
-              new CallError(
-                `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker.`,
-                { cause: error },
-              ),
-            );
-          },
-        );
+      const receiver: Receiver = {
+        outcome(outcome) {
+          if (!settled()) return;
+          try {
+            resolve(openReply(outcome, address, chain));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        failure(error) {
+          if (!settled()) return;
+          reject(
+            new CallError(
+              `Could not complete the call to ${describeAddress(address)} over RPC: ${describeThrown(error)}. The target may have crashed or been reset mid-call (what it did before stands), be overloaded, or not be a LumenizeBase/LumenizeWorker of this lumenize-do version.`,
+              { cause: error },
+            ),
+          );
+        },
+        get waiting() {
+          return !waiter.settled;
+        },
       };
+      const send = (sealed: ChainEnvelope): void => outbox.send(stub, sealed, receiver);
       if (envelope) return send(envelope);
       // A body that cannot be read, or a chain too big once read, fails the call like a refusal at the call site.
       sealChainAsync(chain, meta)
