@@ -5,10 +5,11 @@
  * call's time went (see the "call" docs page for the measured figures).
  *
  * Two things keep a batch behaving like that many separate RPCs:
- * - Each chain starts in an event of its own (a zero-delay timer). While a
- *   chain awaits storage, the platform's input gate holds the next one back,
- *   as it would hold back the next RPC, so a read-modify-write over
- *   `await ctx.storage.get()` stays atomic.
+ * - Each chain starts in an event of its own (a zero-delay timer), in order,
+ *   and a chain arriving later through `__executeChain` waits behind them.
+ *   While a chain awaits storage, the platform's input gate holds the next
+ *   one back, as it would hold back the next RPC, so a read-modify-write
+ *   over `await ctx.storage.get()` stays atomic.
  * - The reply carries the outcomes ready once every chain has started; a
  *   chain still awaiting I/O sends its outcome later, through the reply's
  *   `later` stub, so that a slow chain holds back no other.
@@ -18,6 +19,31 @@ import { isDenseArray } from "../chains/internal";
 import { rpcSize, RPC_MESSAGE_LIMIT, sealThrown, type Address, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { openDoor } from "./door";
+
+/**
+ * How many chains of batches wait for their timer on each host. A chain that
+ * arrives alone meanwhile waits behind them, as it would have behind the
+ * separate RPCs they stand for.
+ */
+const unstarted = new WeakMap<object, number>();
+
+/**
+ * `__executeChain`: {@link openDoor} now, or, while chains of a batch that
+ * arrived earlier wait for their turn, in a turn after theirs.
+ */
+export function openDoorInTurn(host: object, envelope: unknown, learn?: (address: Address) => void): ChainOutcome | Promise<ChainOutcome> {
+  if (!unstarted.get(host)) return openDoor(host, envelope, learn);
+  return new Promise((resolve) => startInTurn(host, () => resolve(openDoor(host, envelope, learn))));
+}
+
+/** Runs `start` in a zero-delay timer: after the chains already waiting on `host`, and before any that arrive later. */
+function startInTurn(host: object, start: () => void): void {
+  unstarted.set(host, (unstarted.get(host) ?? 0) + 1);
+  setTimeout(() => {
+    unstarted.set(host, unstarted.get(host)! - 1);
+    start();
+  }, 0);
+}
 
 /** The most chains one `__executeChains` RPC takes: their CPU time shares one invocation's. */
 export const MOST_CHAINS_PER_RPC = 100;
@@ -51,14 +77,14 @@ export function openDoors(host: object, envelopes: unknown, learn?: (address: Ad
     };
     const last = envelopes.length - 1;
     envelopes.forEach((envelope, index) =>
-      setTimeout(() => {
+      startInTurn(host, () => {
         const outcome = openDoor(host, envelope, learn);
         if (outcome instanceof Promise) void outcome.then((later) => settle(index, later));
         else settle(index, outcome);
         // Timers of one delay fire in the order set, so every chain has started now. One more turn, and the
         // chains that awaited only microtasks or storage are done too.
         if (index === last) setTimeout(() => batch.answer(), 0);
-      }, 0),
+      }),
     );
     keepAlive?.(batch.allSettled);
   });

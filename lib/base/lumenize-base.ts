@@ -7,8 +7,8 @@ import type { HandOver, Settlement } from "../delivery";
 import type { ChainEnvelope, ChainOutcome } from "../envelope";
 import { ProxyFetch } from "../proxy-fetch/internal";
 import { acceptChains, endOfTurn } from "./accept";
-import { openDoors, type ChainsReply } from "./batch-door";
-import { openDoor, type IncomingCall } from "./door";
+import { openDoorInTurn, openDoors, type ChainsReply } from "./batch-door";
+import type { IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { DurableObjectIdentity } from "./identity";
 import { DurableObjectServices } from "./services";
@@ -74,7 +74,7 @@ export abstract class LumenizeBase<Env = Cloudflare.Env> extends DurableObject<E
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
-    return openDoor(this, envelope, (address) => this.#identity.learn(address));
+    return openDoorInTurn(this, envelope, (address) => this.#identity.learn(address));
   }
 
   /**

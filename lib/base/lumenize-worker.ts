@@ -6,8 +6,8 @@ import { registerChainHost } from "../chains/internal";
 import type { Address, ChainEnvelope, ChainOutcome, Identity } from "../envelope";
 import type { HandOver } from "../delivery";
 import { acceptChains } from "./accept";
-import { openDoors, type ChainsReply } from "./batch-door";
-import { openDoor, type IncomingCall } from "./door";
+import { openDoorInTurn, openDoors, type ChainsReply } from "./batch-door";
+import type { IncomingCall } from "./door";
 import { registerHostHandles } from "./handles";
 import { LumenizeServices } from "./services";
 
@@ -49,7 +49,7 @@ export abstract class LumenizeWorker<Env = Cloudflare.Env> extends WorkerEntrypo
    * @internal Plumbing: Lumenize calls it over RPC; not for your code.
    */
   __executeChain(envelope: ChainEnvelope): ChainOutcome | Promise<ChainOutcome> {
-    return openDoor(this, envelope, this.#learn);
+    return openDoorInTurn(this, envelope, this.#learn);
   }
 
   /**

@@ -78,6 +78,18 @@ describe("calls made together to one target", () => {
     expect(await inProbe(target.stub, (probe) => probe.marks().slice())).toEqual(tags);
   });
 
+  it("run before a call made to the same target in a later stretch, as separate RPCs would", async () => {
+    const caller = freshProbe("batch-later");
+    const target = freshProbe("batch-later-target");
+    await inProbe(caller.stub, async (probe) => {
+      const first = ["a1", "a2", "a3"].map((tag) => probe.lmz.callRaw("PROBE", target.name, probe.ctn<ProbeDO>().mark(tag)));
+      await null;
+      const then = probe.lmz.callRaw("PROBE", target.name, probe.ctn<ProbeDO>().mark("b1"));
+      await Promise.all([...first, then]);
+    });
+    expect(await inProbe(target.stub, (probe) => probe.marks().slice())).toEqual(["a1", "a2", "a3", "b1"]);
+  });
+
   it("keep an awaited read-modify-write atomic, as the input gate keeps separate RPCs", async () => {
     const caller = freshProbe("batch-gate");
     const target = freshProbe("batch-gate-target");
