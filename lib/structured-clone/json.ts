@@ -9,7 +9,7 @@
 import { adopt, postprocess } from "./decode";
 import { describe, malformed, Refusal } from "./errors";
 import type { Intermediate } from "./format";
-import { plainJsonText } from "./plain-json";
+import { PLAIN_JSON_PREFIX, plainJsonText } from "./plain-json";
 import { preprocessSync, withBodies } from "./preprocess";
 
 /**
@@ -35,6 +35,15 @@ export function stringifySync(value: unknown): string {
  */
 export function parse(text: string): unknown {
   if (typeof text !== "string") throw malformed("", `parse() takes a string, got ${describe(text)}`);
+  // Plain JSON data, as stringify() writes it: parse the value alone. If what follows the prefix is not
+  // exactly one JSON value (another key after it, say), it fails to parse, and the full path says why.
+  if (text.startsWith(PLAIN_JSON_PREFIX) && text.endsWith("}")) {
+    try {
+      return JSON.parse(text.slice(PLAIN_JSON_PREFIX.length, -1));
+    } catch {
+      // Not plain JSON data after all: the full path below parses it again and says what is wrong.
+    }
+  }
   try {
     return adopt(parseJson(text));
   } catch (error) {

@@ -34,8 +34,12 @@ export function plainJsonText(value: unknown): string | undefined {
     default:
       return undefined;
   }
-  return JSON.stringify({ v: FORMAT_VERSION, json: value });
+  // The envelope around the value written as text: the same as stringifying an object that holds it, without making one.
+  return `${PLAIN_JSON_PREFIX}${JSON.stringify(value)}}`;
 }
+
+/** How the text of plain JSON data begins: `{"v":2,"json":`, then the value, then `}`. */
+export const PLAIN_JSON_PREFIX = `{"v":${FORMAT_VERSION},"json":`;
 
 /** Finite and not -0: `value - value` is 0 exactly for finite numbers. */
 function isJsonNumber(value: number): boolean {

@@ -197,6 +197,23 @@ describe("malformed input is refused with what is wrong and where", () => {
     expect(error.message).toMatch(/Pass parse\(\)\/postprocess\(\) only what stringify\(\)\/preprocess\(\) produced/);
   });
 
+  it.each([
+    ['{"v":2,"json":1,"root":2}', /it has both root and json/],
+    ['{"v":2,"json":1},{"v":2,"json":2}', /not valid JSON/],
+    ['{"v":2,"json":{"a":1},"deep":[]}', /deep goes with root, not json/],
+    ['{"v":2,"json":[1,2}', /not valid JSON/],
+  ])("reads text that begins like plain JSON data but is not, %s, as the full format, and refuses it", (text, message) => {
+    expect(() => parse(text)).toThrow(expect.objectContaining({ code: "MALFORMED", message: expect.stringMatching(message) }));
+  });
+
+  it("reads plain JSON data with a __proto__ key as data, on the short path too", () => {
+    const value = parse('{"v":2,"json":{"__proto__":{"polluted":true},"n":[1,{"x":null}]}}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.hasOwn(value, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(value.n).toEqual([1, { x: null }]);
+  });
+
   it("refuses input that is not a string", () => {
     expect(() => parse(undefined as never)).toThrow(expect.objectContaining({ code: "MALFORMED", message: expect.stringMatching(/takes a string, got undefined/) }));
   });
