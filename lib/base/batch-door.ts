@@ -16,7 +16,7 @@
  */
 import { RpcTarget } from "cloudflare:workers";
 import { isDenseArray } from "../chains/internal";
-import { rpcSize, RPC_MESSAGE_LIMIT, sealThrown, type Address, type ChainOutcome } from "../envelope";
+import { rpcSize, RPC_MESSAGE_LIMIT, sealThrown, textSizeBound, type Address, type ChainOutcome } from "../envelope";
 import { InvalidInputError } from "../errors";
 import { openDoor } from "./door";
 
@@ -71,9 +71,10 @@ export function openDoors(host: object, envelopes: unknown, learn?: (address: Ad
   return new Promise((reply) => {
     const batch = new Outcomes(envelopes.length, reply);
     const settle = (index: number, outcome: ChainOutcome): void => {
-      if (upperSize(outcome) <= REPLY_BUDGET) batch.settle(index, outcome);
+      const size = textSizeBound(outcome);
+      if (size <= REPLY_BUDGET) batch.settle(index, outcome, size);
       // Neither sealThrown nor openDoor rejects.
-      else void sealThrown([], tooBigToReply(outcome)).then((refusal) => batch.settle(index, refusal));
+      else void sealThrown([], tooBigToReply(outcome)).then((refusal) => batch.settle(index, refusal, textSizeBound(refusal)));
     };
     const last = envelopes.length - 1;
     envelopes.forEach((envelope, index) =>
@@ -100,7 +101,8 @@ class Outcomes {
   #unsettled: number;
   #unsent: number;
   #replied = false;
-  #ready: [number, ChainOutcome][] = [];
+  /** Settled and not yet sent: index, outcome, and its size bound. */
+  #ready: [number, ChainOutcome, number][] = [];
   #changed: Promise<void>;
   #wake!: () => void;
   #settledAll!: () => void;
@@ -112,8 +114,8 @@ class Outcomes {
     this.allSettled = new Promise((resolve) => (this.#settledAll = resolve));
   }
 
-  settle(index: number, outcome: ChainOutcome): void {
-    this.#ready.push([index, outcome]);
+  settle(index: number, outcome: ChainOutcome, size: number): void {
+    this.#ready.push([index, outcome, size]);
     if (--this.#unsettled === 0) {
       this.#settledAll();
       this.answer();
@@ -135,8 +137,7 @@ class Outcomes {
     const taken: [number, ChainOutcome][] = [];
     let bytes = 0;
     while (this.#ready.length > 0) {
-      const [index, outcome] = this.#ready[0];
-      const size = upperSize(outcome);
+      const [index, outcome, size] = this.#ready[0];
       // Every outcome fits alone (see settle above); more must fit with it.
       if (taken.length > 0 && bytes + size > REPLY_BUDGET) break;
       this.#ready.shift();
@@ -184,12 +185,6 @@ export class LaterOutcomes extends RpcTarget {
 
 /** Room left in one message for the outcomes, after the reply's own few bytes. */
 const REPLY_BUDGET = RPC_MESSAGE_LIMIT - 1024;
-
-/** At least an outcome's bytes in a message (two a character, as if it were not Latin-1), without scanning it. */
-function upperSize(outcome: ChainOutcome): number {
-  const bound = 2 * outcome.length + 16;
-  return bound <= REPLY_BUDGET ? bound : rpcSize(outcome);
-}
 
 /** Why an outcome that fits alone (the door checked) goes back as an Error instead: no room for a reply around it. */
 function tooBigToReply(outcome: ChainOutcome): InvalidInputError {

@@ -5,10 +5,10 @@
  * Design (see the "call" docs page for the measured trade-off): one round
  * trip. The caller sends the chain through the target's `__executeChain`
  * door (or, with the other calls of the same synchronous stretch to the same
- * target, `__executeChains`: see `Outbox`) and awaits the reply in the
- * background; when it arrives, the caller runs its own continuation. Nothing is queued or written on the happy path,
- * and awaiting RPC does not hold the caller's input gate: other requests keep
- * flowing while calls are in flight.
+ * target, `__executeChains`: see `outbox.ts`) and awaits the reply in the
+ * background; when it arrives, the caller runs its own continuation. Nothing
+ * is queued or written on the happy path, and awaiting RPC does not hold the
+ * caller's input gate: other requests keep flowing while calls are in flight.
  */
 import { bindResult, describeChain, getOperationChain, hasPlaceholder, runContinuation, type AnyChain, type ChainBrand, type OperationChain } from "../chains";
 import { openOutcome, sealChainAsync, type Address, type ChainEnvelope, type ChainOutcome, type Identity } from "../envelope";
@@ -17,7 +17,7 @@ import { describeThrown } from "../errors/internal";
 import { callDurably, type DurableHost } from "./durable";
 import { CallError } from "./errors";
 import { Deadlines } from "./deadlines";
-import { Outbox, type Receiver } from "./outbox";
+import { send as sendTogether, type Receiver } from "./outbox";
 import { TurnStubs } from "./stubs";
 import { assertFits, describeAddress, sealNow } from "./wire";
 import { DEFAULT_CALL_TIMEOUT, type CallOptions, type CallRawOptions, type CallTarget } from "./types";
@@ -49,7 +49,6 @@ export class Caller {
   readonly #host: CallerHost;
   readonly #stubs = new TurnStubs();
   readonly #deadlines = new Deadlines();
-  readonly #outbox = new Outbox();
   /** The deliveries of this synchronous stretch's calls, kept alive together at its end. */
   #kept: Promise<unknown>[] | undefined;
 
@@ -147,7 +146,6 @@ export class Caller {
     const envelope = sealNow(chain, meta);
     if (envelope) assertFits(envelope, chain);
     const deadlines = this.#deadlines;
-    const outbox = this.#outbox;
     // One promise and one waiter per call, whichever of reply and deadline comes first settling it.
     return new Promise((resolve, reject) => {
       const waiter = deadlines.add(timeout, () => reject(new TimeoutError(`Call ${callId} to ${describeAddress(address)} (${describeChain(chain)}) got no result within ${timeout} ms.`)));
@@ -178,7 +176,7 @@ export class Caller {
           return !waiter.settled;
         },
       };
-      const send = (sealed: ChainEnvelope): void => outbox.send(stub, sealed, receiver);
+      const send = (sealed: ChainEnvelope): void => sendTogether(this, stub, sealed, receiver);
       if (envelope) return send(envelope);
       // A body that cannot be read, or a chain too big once read, fails the call like a refusal at the call site.
       sealChainAsync(chain, meta)

@@ -9,8 +9,8 @@
  */
 import type { ChainDoor } from "../base";
 import { MOST_CHAINS_PER_RPC, type LaterOutcomes } from "../base/batch-door";
-import { fittingSlices } from "../delivery/batch";
-import type { ChainEnvelope, ChainOutcome } from "../envelope";
+import { collect, fittingSlices } from "../delivery/batch";
+import { textSizeBound, type ChainEnvelope, type ChainOutcome } from "../envelope";
 
 /** Where one call's outcome goes. */
 export interface Receiver {
@@ -30,28 +30,16 @@ interface Parcel {
 /** A `later` as the caller holds it: a stub, to dispose once done with. */
 type LaterStub = Pick<LaterOutcomes, "next"> & Disposable;
 
-export class Outbox {
-  #open: Map<ChainDoor, Parcel[]> | undefined;
-
-  /** Sends `envelope` to `stub` at the end of this synchronous stretch, with any other calls to it. */
-  send(stub: ChainDoor, envelope: ChainEnvelope, receiver: Receiver): void {
-    let open = this.#open;
-    if (open === undefined) {
-      open = this.#open = new Map();
-      queueMicrotask(() => {
-        this.#open = undefined;
-        for (const [to, parcels] of open!) dispatch(to, parcels);
-      });
-    }
-    const parcels = open.get(stub);
-    if (parcels) parcels.push({ envelope, receiver });
-    else open.set(stub, [{ envelope, receiver }]);
-  }
+/**
+ * Sends `envelope` to `stub` at the end of this synchronous stretch, with
+ * the other calls `owner` makes to it meanwhile.
+ */
+export function send(owner: object, stub: ChainDoor, envelope: ChainEnvelope, receiver: Receiver): void {
+  collect(owner, stub, { envelope, receiver }, (parcels) => dispatch(stub, parcels));
 }
 
 function dispatch(stub: ChainDoor, parcels: Parcel[]): void {
-  // Bounded from above without scanning: two bytes a character, as if no envelope were Latin-1.
-  for (const slice of fittingSlices(parcels, ({ envelope }) => 2 * envelope.length + 16, MOST_CHAINS_PER_RPC)) {
+  for (const slice of fittingSlices(parcels, ({ envelope }) => textSizeBound(envelope), MOST_CHAINS_PER_RPC)) {
     if (slice.length === 1) sendOne(stub, slice[0]);
     else sendMany(stub, slice);
   }

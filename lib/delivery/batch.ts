@@ -6,17 +6,26 @@
  */
 import { RPC_MESSAGE_LIMIT } from "../envelope";
 
-const open = new WeakMap<object, Map<string, unknown[]>>();
+const open = new WeakMap<object, Map<unknown, unknown[]>>();
 
 /**
- * Adds `item` to `owner`'s open batch under `key`; the first item of a batch
+ * Adds `item` to `owner`'s open batch under `key` (compared as a Map key
+ * does: a string, or an object such as the stub the batch goes to); the
+ * first item of a batch
  * schedules `flush` for when `later` resolves: by default the end of the
  * current synchronous stretch (a microtask, so nothing waits on a timer).
  * Work that finishes at unrelated moments (outcomes of remote methods that
  * await I/O) passes a later point, such as the end of the event-loop turn,
  * to gather what finishes together.
  */
-export function collect<T>(owner: object, key: string, item: T, flush: (items: T[]) => Promise<void>, keepAlive: (work: Promise<void>) => void, later: () => Promise<void> = () => Promise.resolve()): void {
+export function collect<T>(
+  owner: object,
+  key: unknown,
+  item: T,
+  flush: (items: T[]) => Promise<void> | void,
+  keepAlive?: (work: Promise<void>) => void,
+  later: () => Promise<void> = () => Promise.resolve(),
+): void {
   let batches = open.get(owner);
   if (!batches) {
     batches = new Map();
@@ -29,12 +38,11 @@ export function collect<T>(owner: object, key: string, item: T, flush: (items: T
   }
   const items = [item];
   batches.set(key, items);
-  keepAlive(
-    later().then(() => {
-      batches.delete(key);
-      return flush(items);
-    }),
-  );
+  const flushed = later().then(() => {
+    batches.delete(key);
+    return flush(items);
+  });
+  keepAlive?.(flushed);
 }
 
 /** `items` in slices of at most `size`. */

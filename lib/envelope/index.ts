@@ -8,4 +8,4 @@
 export { ENVELOPE_VERSION, type Address, type ChainEnvelope, type ChainOutcome, type EnvelopeMeta, type Identity, type OpenedEnvelope } from "./types";
 export { isOldVersionEnvelope, isOutcome, openEnvelope, openOutcome, sealChain, sealChainAsync, sealOldVersionFailure, sealOutcome, sealThrown } from "./envelope";
 export { isNamespace, isService } from "./bindings";
-export { oversize, RPC_MESSAGE_LIMIT, rpcSize } from "./size";
+export { oversize, RPC_MESSAGE_LIMIT, rpcSize, textSizeBound } from "./size";

@@ -31,6 +31,17 @@ export function rpcSize(value: unknown): number {
 }
 
 /**
+ * At least `text`'s bytes in a Workers RPC message, for sizing batches:
+ * two a character (as if it were not Latin-1), without scanning it; exact
+ * for a text that bound would put over half the limit, where a batch must
+ * not refuse what fits.
+ */
+export function textSizeBound(text: string): number {
+  const bound = 2 * text.length + 16;
+  return bound <= RPC_MESSAGE_LIMIT / 2 ? bound : rpcSize(text);
+}
+
+/**
  * Why `value` cannot be one Workers RPC message, `"it is N bytes in Workers
  * RPC's encoding, over its limit of …"`, or `undefined` if it fits.
  */
